@@ -1,0 +1,43 @@
+{
+  "variables": {
+    "librdkafka_prefix%": "<!(node -p \"process.env.RDKAFKA_NAPI_LIBRDKAFKA_PREFIX || ''\")",
+    "use_system_librdkafka%": "<!(node -p \"process.env.RDKAFKA_NAPI_SYSTEM_LIBRDKAFKA === '1' ? 'true' : 'false'\")"
+  },
+  "targets": [
+    {
+      "target_name": "rdkafka_napi",
+      "sources": [
+        "native/addon.cc",
+        "native/client_config.cc",
+        "native/client_events.cc",
+        "native/kafka_error.cc",
+        "native/library_info.cc",
+        "native/message_bytes.cc",
+        "native/metadata.cc",
+        "native/mock_cluster.cc",
+        "native/producer.cc",
+        "native/queue_wakeup.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
+      "cflags": ["-fvisibility=hidden", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-fvisibility=hidden", "-fvisibility-inlines-hidden"],
+      "ldflags": ["-Wl,--exclude-libs,ALL", "-Wl,--as-needed"],
+      "conditions": [
+        ["use_system_librdkafka=='true'", {
+          "cflags_cc": ["<!@(pkg-config --cflags rdkafka)"],
+          "libraries": ["<!@(pkg-config --libs rdkafka)"],
+          "defines": ["RDKAFKA_NAPI_SYSTEM_LIBRDKAFKA"]
+        }, {
+          "include_dirs": ["<(librdkafka_prefix)/include"],
+          "libraries": [
+            "<(librdkafka_prefix)/lib/librdkafka.a",
+            "<!@(cat <(librdkafka_prefix)/link-flags.txt)"
+          ]
+        }]
+      ]
+    }
+  ]
+}

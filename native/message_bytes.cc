@@ -1,0 +1,45 @@
+#include "message_bytes.h"
+
+namespace rdkafka_napi {
+
+bool ReadMessageBytes(napi_env env, napi_value value, std::string& scratch, BytesView* out) {
+  napi_valuetype type;
+  if (napi_typeof(env, value, &type) != napi_ok) return false;
+  switch (type) {
+    case napi_null:
+    case napi_undefined:
+      out->data = nullptr;
+      out->length = 0;
+      return true;
+    case napi_string: {
+      size_t length = 0;
+      if (napi_get_value_string_utf8(env, value, nullptr, 0, &length) != napi_ok) return false;
+      scratch.resize(length + 1);  // room for the terminator napi always writes
+      napi_get_value_string_utf8(env, value, scratch.data(), length + 1, &length);
+      out->data = scratch.data();
+      out->length = length;
+      return true;
+    }
+    case napi_object: {
+      bool is_typed_array = false;
+      napi_is_typedarray(env, value, &is_typed_array);
+      if (!is_typed_array) return false;
+      napi_typedarray_type array_type;
+      size_t element_count = 0;
+      void* data = nullptr;
+      if (napi_get_typedarray_info(env, value, &array_type, &element_count, &data, nullptr, nullptr) !=
+              napi_ok ||
+          (array_type != napi_uint8_array && array_type != napi_uint8_clamped_array &&
+           array_type != napi_int8_array)) {
+        return false;
+      }
+      out->data = element_count == 0 ? "" : data;  // empty, not null: a zero-length value
+      out->length = element_count;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+}  // namespace rdkafka_napi

@@ -1,0 +1,71 @@
+// Native side of Producer: one rd_kafka_t of type producer, the fast produce
+// path, and delivery reports handed to JS in batches.
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+#include <napi.h>
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "client_events.h"
+#include "queue_wakeup.h"
+#include "rdkafka_handles.h"
+
+namespace rdkafka_napi {
+
+class Producer : public Napi::ObjectWrap<Producer> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+
+  // new NativeProducer(config, reportSlab: Float64Array, onReports, onEvent)
+  explicit Producer(const Napi::CallbackInfo& info);
+  ~Producer() override;
+
+  // Report slab layout: kReportStride doubles per delivered message.
+  static constexpr size_t kReportStride = 6;
+
+ private:
+  Napi::Value JsConnect(const Napi::CallbackInfo& info);
+  Napi::Value JsTopicIndex(const Napi::CallbackInfo& info);
+  Napi::Value JsProduce(const Napi::CallbackInfo& info);
+  Napi::Value JsProduceWithExtras(const Napi::CallbackInfo& info);
+  Napi::Value JsFlush(const Napi::CallbackInfo& info);
+  Napi::Value JsPurge(const Napi::CallbackInfo& info);
+  Napi::Value JsGetMetadata(const Napi::CallbackInfo& info);
+  Napi::Value JsClose(const Napi::CallbackInfo& info);
+  Napi::Value JsInFlight(const Napi::CallbackInfo& info);
+  Napi::Value JsQueueLength(const Napi::CallbackInfo& info);
+
+  rd_kafka_resp_err_t Enqueue(napi_env env, const Napi::CallbackInfo& info, int64_t timestamp_ms,
+                              void* opaque, rd_kafka_headers_t* headers);
+  void Drain(Napi::Env env);
+  void EmitReports(Napi::Env env);
+  void NoteDelivered(Napi::Env env, size_t count);
+  void DestroyNow();
+  static void OnEnvCleanup(void* self);
+
+  ConfPtr pending_conf_;
+  rd_kafka_t* rk_ = nullptr;
+  QueuePtr main_queue_;
+  QueueWakeup wakeup_;
+  std::vector<rd_kafka_topic_t*> topics_;
+  std::unordered_map<std::string, uint32_t> topic_indexes_;
+
+  Napi::Reference<Napi::Float64Array> report_slab_ref_;
+  double* report_slab_ = nullptr;
+  size_t report_capacity_ = 0;
+  size_t report_count_ = 0;
+  Napi::Reference<Napi::Array> report_failures_;  // [slabIndex, key, value, reason] per failure
+  Napi::FunctionReference on_reports_;
+  Napi::FunctionReference on_event_;
+
+  ThrottleNotices throttles_;
+  int64_t in_flight_ = 0;
+  bool cleanup_hook_added_ = false;
+  std::string value_scratch_;
+  std::string key_scratch_;
+};
+
+}  // namespace rdkafka_napi

@@ -1,0 +1,47 @@
+// Wakes the JS thread when a librdkafka queue gets events, with no timers and
+// no polling threads: librdkafka calls us from its own thread when the queue
+// becomes non-empty, and we post at most one pending call to the event loop.
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+#include <napi.h>
+
+#include <atomic>
+#include <functional>
+
+namespace rdkafka_napi {
+
+class QueueWakeup {
+ public:
+  using ReadyHandler = std::function<void(Napi::Env)>;
+  using FinalizeHandler = std::function<void()>;
+
+  // `on_ready` runs on the JS thread after each wake; `on_finalized` once the
+  // wakeup is fully released (no more calls can arrive).
+  void Start(Napi::Env env, rd_kafka_queue_t* queue, const char* name, ReadyHandler on_ready,
+             FinalizeHandler on_finalized);
+  // Any thread. Coalesces: while one wake is pending, further requests are free.
+  void Request();
+  // JS thread. Detaches from the queue; pending wakes become no-ops.
+  void Detach();
+  // JS thread, once librdkafka's threads are gone (after rd_kafka_destroy), so
+  // no late callback can touch a released function.
+  void Release();
+  // JS thread. A referenced wakeup keeps the process alive (work in flight).
+  void SetKeepAlive(Napi::Env env, bool keep_alive);
+  bool running() const { return running_; }
+
+ private:
+  static void OnQueueNonEmpty(rd_kafka_t* rk, void* opaque);
+
+  Napi::ThreadSafeFunction tsfn_;
+  rd_kafka_queue_t* queue_ = nullptr;
+  ReadyHandler on_ready_;
+  FinalizeHandler on_finalized_;
+  std::atomic<bool> wake_pending_{false};
+  bool running_ = false;
+  bool released_ = false;
+  bool keep_alive_ = true;
+};
+
+}  // namespace rdkafka_napi

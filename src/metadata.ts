@@ -1,0 +1,33 @@
+// Cluster metadata shapes.
+import type { KafkaError } from './kafka-error';
+
+export interface BrokerMetadata {
+  id: number;
+  host: string;
+  port: number;
+}
+
+export interface PartitionMetadata {
+  id: number;
+  leader: number;
+  replicas: number[];
+  isr: number[];
+  error: KafkaError | null;
+}
+
+export interface TopicMetadata {
+  name: string;
+  partitions: PartitionMetadata[];
+  error: KafkaError | null;
+}
+
+export interface ClusterMetadata {
+  originatingBrokerId: number;
+  brokers: BrokerMetadata[];
+  topics: TopicMetadata[];
+}
+
+// The native side already builds these shapes; this only names the type.
+export function toClusterMetadata(raw: unknown): ClusterMetadata {
+  return raw as ClusterMetadata;
+}

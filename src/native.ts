@@ -1,0 +1,99 @@
+// Loads the compiled addon (prebuilds/ first, then build/Release) through
+// node-gyp-build, prebuildify's own loader, and describes its surface.
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { KafkaError, type KafkaErrorDetails } from './kafka-error';
+
+export interface NativeMetadataRequest {
+  topic: string | null;
+  allTopics: boolean;
+  timeoutMs: number;
+}
+
+export interface NativeProducer {
+  connect(): void;
+  topicIndex(name: string): number;
+  produce(topicIndex: number, partition: number, value: unknown, key: unknown): number;
+  produceWithExtras(
+    topicIndex: number,
+    partition: number,
+    value: unknown,
+    key: unknown,
+    timestampMs: number,
+    messageId: number,
+    headers: unknown[] | null,
+  ): number;
+  flush(timeoutMs: number): Promise<void>;
+  purge(): void;
+  getMetadata(topic: string | null, allTopics: boolean, timeoutMs: number): Promise<unknown>;
+  close(): Promise<void>;
+  inFlight(): number;
+  queueLength(): number;
+}
+
+export interface NativeMockCluster {
+  bootstrapServers(): string;
+  createTopic(name: string, partitions: number, replicationFactor: number): void;
+  pushRequestErrors(apiKey: number, errors: number[], brokerId?: number, rttMs?: number): void;
+  clearRequestErrors(apiKey: number): void;
+  setBrokerDown(brokerId: number): void;
+  setBrokerUp(brokerId: number): void;
+  setBrokerRtt(brokerId: number, rttMs: number): void;
+  setPartitionLeader(topic: string, partition: number, brokerId: number): void;
+  setTopicError(topic: string, errno: number): void;
+  close(): Promise<void>;
+}
+
+export type NativeEventHandler = (kind: string, ...payload: unknown[]) => void;
+
+export interface NativeAddon {
+  NativeProducer: new (
+    config: Record<string, string>,
+    reportSlab: Float64Array,
+    onReports: (count: number, failures: unknown[][] | undefined) => void,
+    onEvent: NativeEventHandler,
+  ) => NativeProducer;
+  NativeMockCluster: new (brokerCount: number) => NativeMockCluster;
+  setKafkaErrorFactory(factory: (errno: number, message: string, details: object) => Error): void;
+  librdkafkaVersion: string;
+  librdkafkaVersionNumber: number;
+  configurationTable(): string;
+  errorTable(): Array<{ code: number; name: string; description: string }>;
+  builtinFeatures(): string;
+  errorName(errno: number): string;
+}
+
+function packageRoot(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'binding.gyp'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('rdkafka-napi: cannot find the package root (binding.gyp) above ' + __dirname);
+    dir = parent;
+  }
+  return dir;
+}
+
+function load(): NativeAddon {
+  const root = packageRoot();
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('node-gyp-build')(root) as NativeAddon;
+  } catch (cause) {
+    const message = [
+      `rdkafka-napi: could not load the native addon for ${process.platform}-${process.arch} (Node ${process.version}).`,
+      '  1. No prebuilt binary matched and no local build exists: run `npm rebuild rdkafka-napi` (needs g++, make, python3).',
+      '  2. If a build exists but fails to load, read the cause below (a missing shared library such as libsasl2.so.2',
+      '     means: install libsasl2-2 with your package manager).',
+      `  cause: ${(cause as Error).message}`,
+    ].join('\n');
+    throw new Error(message, { cause });
+  }
+}
+
+export const native: NativeAddon = load();
+
+// Native code builds errors through the TypeScript class, so there is one KafkaError.
+native.setKafkaErrorFactory(
+  (errno, message, details) => new KafkaError(message, { ...(details as Omit<KafkaErrorDetails, 'errno'>), errno }),
+);
