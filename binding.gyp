@@ -10,11 +10,13 @@
         "native/addon.cc",
         "native/client_config.cc",
         "native/client_events.cc",
+        "native/consumer.cc",
         "native/kafka_error.cc",
         "native/library_info.cc",
         "native/message_bytes.cc",
         "native/metadata.cc",
         "native/mock_cluster.cc",
+        "native/partition_list.cc",
         "native/producer.cc",
         "native/queue_wakeup.cc"
       ],

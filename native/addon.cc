@@ -2,6 +2,7 @@
 #include <napi.h>
 
 #include "addon_state.h"
+#include "consumer.h"
 #include "library_info.h"
 #include "mock_cluster.h"
 #include "producer.h"
@@ -22,7 +23,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(state);
   state->producer_constructor = Napi::Persistent(Producer::Define(env));
   state->mock_cluster_constructor = Napi::Persistent(MockCluster::Define(env));
+  state->consumer_constructor = Napi::Persistent(Consumer::Define(env));
   exports.Set("NativeProducer", state->producer_constructor.Value());
+  exports.Set("NativeConsumer", state->consumer_constructor.Value());
   exports.Set("NativeMockCluster", state->mock_cluster_constructor.Value());
   exports.Set("setKafkaErrorFactory", Napi::Function::New(env, SetKafkaErrorFactory, "setKafkaErrorFactory"));
   RegisterLibraryInfo(env, exports);

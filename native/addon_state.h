@@ -11,6 +11,7 @@ struct AddonState {
   // TypeScript layer at load so native code builds the one error class.
   Napi::FunctionReference kafka_error_factory;
   Napi::FunctionReference producer_constructor;
+  Napi::FunctionReference consumer_constructor;
   Napi::FunctionReference mock_cluster_constructor;
 
   static AddonState* From(Napi::Env env) { return env.GetInstanceData<AddonState>(); }

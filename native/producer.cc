@@ -197,7 +197,7 @@ void Producer::Drain(Napi::Env env) {
                                                env, static_cast<const char*>(message->payload), message->len)
                                                .As<Napi::Value>()
                                          : env.Null());
-        failure.Set(3u, Napi::String::New(env, rd_kafka_message_errstr(message)));
+        failure.Set(3u, Napi::String::New(env, rd_kafka_err2str(message->err)));
         failures.Set(failures.Length(), failure);
       }
       report_count_++;

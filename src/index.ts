@@ -19,3 +19,13 @@ export type { ClusterMetadata, BrokerMetadata, TopicMetadata, PartitionMetadata 
 export const librdkafkaVersion: string = native.librdkafkaVersion;
 /** librdkafka's compiled-in features (ssl, sasl_scram, zstd, ...). */
 export const librdkafkaFeatures: readonly string[] = native.builtinFeatures().split(',');
+export { Consumer, Offsets } from './consumer';
+export type {
+  BatchOptions,
+  ConsumerEvents,
+  ConsumerOptions,
+  RebalanceEvent,
+  TopicPartition,
+  TopicPartitionOffset,
+} from './consumer';
+export type { Message, TimestampType } from './consumer-message';

@@ -45,6 +45,50 @@ export interface NativeMockCluster {
   close(): Promise<void>;
 }
 
+export interface NativePartitionOffset {
+  topic: string;
+  partition: number;
+  offset?: number;
+  metadata?: string;
+  leaderEpoch?: number;
+  error?: Error | null;
+}
+
+export interface NativeRebalance {
+  kind: 'assign' | 'revoke';
+  protocol: string;
+  lost: boolean;
+  partitions: NativePartitionOffset[];
+}
+
+export interface NativeConsumer {
+  connect(): void;
+  subscribe(topics: string[]): void;
+  unsubscribe(): void;
+  subscription(): string[];
+  assign(partitions: NativePartitionOffset[] | null): void;
+  incrementalAssign(partitions: NativePartitionOffset[]): void;
+  incrementalUnassign(partitions: NativePartitionOffset[]): void;
+  assignment(): NativePartitionOffset[];
+  poll(maxMessages: number): [number, Buffer | undefined, unknown[][] | undefined, boolean];
+  takeRebalance(): NativeRebalance | undefined;
+  applyRebalance(): void;
+  commit(offsets: NativePartitionOffset[] | null, async: boolean): Promise<NativePartitionOffset[]> | undefined;
+  committed(partitions: NativePartitionOffset[], timeoutMs: number): Promise<NativePartitionOffset[]>;
+  position(partitions: NativePartitionOffset[]): NativePartitionOffset[];
+  storeOffsets(offsets: NativePartitionOffset[]): NativePartitionOffset[];
+  seek(partitions: NativePartitionOffset[], timeoutMs: number): Promise<NativePartitionOffset[]>;
+  pause(partitions: NativePartitionOffset[]): NativePartitionOffset[];
+  resume(partitions: NativePartitionOffset[]): NativePartitionOffset[];
+  queryWatermarkOffsets(topic: string, partition: number, timeoutMs: number): Promise<{ low: number; high: number }>;
+  offsetsForTimes(partitions: NativePartitionOffset[], timeoutMs: number): Promise<NativePartitionOffset[]>;
+  getMetadata(topic: string | null, allTopics: boolean, timeoutMs: number): Promise<unknown>;
+  topicName(index: number): string | undefined;
+  setKeepAlive(keepAlive: boolean): void;
+  rebalanceProtocol(): string;
+  close(): Promise<void>;
+}
+
 export type NativeEventHandler = (kind: string, ...payload: unknown[]) => void;
 
 export interface NativeAddon {
@@ -54,6 +98,12 @@ export interface NativeAddon {
     onReports: (count: number, failures: unknown[][] | undefined) => void,
     onEvent: NativeEventHandler,
   ) => NativeProducer;
+  NativeConsumer: new (
+    config: Record<string, string>,
+    metaSlab: Float64Array,
+    onReadable: () => void,
+    onEvent: NativeEventHandler,
+  ) => NativeConsumer;
   NativeMockCluster: new (brokerCount: number) => NativeMockCluster;
   setKafkaErrorFactory(factory: (errno: number, message: string, details: object) => Error): void;
   librdkafkaVersion: string;

@@ -1,0 +1,118 @@
+// Native side of Consumer: a KafkaConsumer rd_kafka_t polled by pull from the
+// JS thread, handing messages over one batch (one Buffer slab) at a time.
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+#include <napi.h>
+
+#include <atomic>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "queue_wakeup.h"
+#include "rdkafka_handles.h"
+
+namespace rdkafka_napi {
+
+class Consumer : public Napi::ObjectWrap<Consumer> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+
+  // new NativeConsumer(config, metaSlab: Float64Array, onReadable, onEvent)
+  explicit Consumer(const Napi::CallbackInfo& info);
+  ~Consumer() override;
+
+  // Per message in the meta slab: topicIndex, partition, offset, timestamp,
+  // timestampType, keyOffset, keyLength, valueOffset, valueLength,
+  // headersIndex, leaderEpoch, errno. Lengths of -1 mean null.
+  static constexpr size_t kMetaStride = 12;
+
+ private:
+  // Something librdkafka told us inside a poll (or a commit on another
+  // thread), emitted to JS afterwards, never from inside its dispatcher.
+  struct PendingEvent {
+    std::string kind;
+    rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+    bool fatal = false;
+    std::string text;
+    std::string facility;
+    int number = 0;
+    PartitionListPtr partitions;
+  };
+
+  Napi::Value JsConnect(const Napi::CallbackInfo& info);
+  Napi::Value JsSubscribe(const Napi::CallbackInfo& info);
+  Napi::Value JsUnsubscribe(const Napi::CallbackInfo& info);
+  Napi::Value JsSubscription(const Napi::CallbackInfo& info);
+  Napi::Value JsAssign(const Napi::CallbackInfo& info);
+  Napi::Value JsIncrementalAssign(const Napi::CallbackInfo& info);
+  Napi::Value JsIncrementalUnassign(const Napi::CallbackInfo& info);
+  Napi::Value JsAssignment(const Napi::CallbackInfo& info);
+  Napi::Value JsPoll(const Napi::CallbackInfo& info);
+  Napi::Value JsTakeRebalance(const Napi::CallbackInfo& info);
+  Napi::Value JsApplyRebalance(const Napi::CallbackInfo& info);
+  Napi::Value JsCommit(const Napi::CallbackInfo& info);
+  Napi::Value JsCommitted(const Napi::CallbackInfo& info);
+  Napi::Value JsPosition(const Napi::CallbackInfo& info);
+  Napi::Value JsStoreOffsets(const Napi::CallbackInfo& info);
+  Napi::Value JsSeek(const Napi::CallbackInfo& info);
+  Napi::Value JsPause(const Napi::CallbackInfo& info);
+  Napi::Value JsResume(const Napi::CallbackInfo& info);
+  Napi::Value JsQueryWatermarkOffsets(const Napi::CallbackInfo& info);
+  Napi::Value JsOffsetsForTimes(const Napi::CallbackInfo& info);
+  Napi::Value JsGetMetadata(const Napi::CallbackInfo& info);
+  Napi::Value JsTopicName(const Napi::CallbackInfo& info);
+  Napi::Value JsSetKeepAlive(const Napi::CallbackInfo& info);
+  Napi::Value JsRebalanceProtocol(const Napi::CallbackInfo& info);
+  Napi::Value JsClose(const Napi::CallbackInfo& info);
+
+  rd_kafka_t* Handle(Napi::Env env);
+  void CheckError(Napi::Env env, rd_kafka_resp_err_t err, const char* what);
+  void CheckError(Napi::Env env, rd_kafka_error_t* error, const char* what);
+  uint32_t TopicIndex(rd_kafka_topic_t* topic);
+  void Push(PendingEvent event);
+  void EmitPending(Napi::Env env);
+  void DestroyNow();
+
+  static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
+                          void* opaque);
+  static void OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque);
+  static void OnLog(const rd_kafka_t* rk, int level, const char* facility, const char* text);
+  static int OnStats(rd_kafka_t* rk, char* json, size_t json_len, void* opaque);
+  static void OnThrottle(rd_kafka_t* rk, const char* broker_name, int32_t broker_id, int throttle_time_ms,
+                         void* opaque);
+  static void OnCommit(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* offsets,
+                       void* opaque);
+  static void OnEnvCleanup(void* self);
+
+  ConfPtr pending_conf_;
+  rd_kafka_t* rk_ = nullptr;
+  QueuePtr consumer_queue_;
+  QueueWakeup wakeup_;
+  std::atomic<bool> closing_{false};
+
+  // A rebalance seen inside poll, waiting for the JS layer to run the user's
+  // handler and then apply it (ApplyRebalance).
+  rd_kafka_resp_err_t stashed_rebalance_ = RD_KAFKA_RESP_ERR_NO_ERROR;
+  PartitionListPtr stashed_partitions_;
+
+  std::mutex pending_mutex_;
+  std::vector<PendingEvent> pending_;
+
+  std::unordered_map<rd_kafka_topic_t*, uint32_t> topic_indexes_;
+  std::vector<std::string> topic_names_;
+  rd_kafka_topic_t* last_topic_ = nullptr;
+  uint32_t last_topic_index_ = 0;
+
+  Napi::Reference<Napi::Float64Array> meta_slab_ref_;
+  double* meta_slab_ = nullptr;
+  size_t meta_capacity_ = 0;
+  std::vector<rd_kafka_message_t*> batch_;
+  Napi::FunctionReference on_readable_;
+  Napi::FunctionReference on_event_;
+  bool cleanup_hook_added_ = false;
+};
+
+}  // namespace rdkafka_napi
