@@ -80,7 +80,6 @@ Consumer::Consumer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Consumer>(
   rd_kafka_conf_set_log_cb(conf, &Consumer::OnLog);
   rd_kafka_conf_set_stats_cb(conf, &Consumer::OnStats);
   rd_kafka_conf_set_throttle_cb(conf, &Consumer::OnThrottle);
-  rd_kafka_conf_set_offset_commit_cb(conf, &Consumer::OnCommit);
 
   Napi::Float64Array slab = info[1].As<Napi::Float64Array>();
   meta_slab_ref_ = Napi::Persistent(slab);
@@ -369,17 +368,14 @@ Napi::Value Consumer::JsApplyRebalance(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// commit(offsets | null, async) -> Promise (sync) | undefined (async; result as an event)
+// commit(offsets | null) -> Promise, settled once the broker answered. It
+// commits into a queue of its own, so no result is left on the consumer's
+// queue to outlive a close.
 Napi::Value Consumer::JsCommit(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   rd_kafka_t* rk = Handle(env);
   PartitionListPtr offsets;
   if (info[0].IsArray()) offsets = PartitionListFromJs(env, info[0], "offsets");
-  if (info[1].ToBoolean().Value()) {
-    rd_kafka_resp_err_t err = rd_kafka_commit(rk, offsets.get(), 1);
-    if (err != RD_KAFKA_RESP_ERR__NO_OFFSET) CheckError(env, err, "commit");
-    return env.Undefined();
-  }
   rd_kafka_topic_partition_list_t* raw = offsets.release();
   return RunOffThread<PartitionListResult>(
       env, "rdkafka-napi:commit",
@@ -569,6 +565,14 @@ Napi::Value Consumer::JsClose(const Napi::CallbackInfo& info) {
         // Leaves the group (committing when auto-commit is on), serving the
         // final revocation through OnRebalance's closing branch.
         rd_kafka_resp_err_t err = rd_kafka_consumer_close(rk);
+        // Serve what close left behind (the final commit's result, unread
+        // messages): each holds partition references that would otherwise
+        // keep rd_kafka_destroy waiting forever.
+        rd_kafka_message_t* leftovers[256];
+        ssize_t count;
+        while ((count = rd_kafka_consume_batch_queue(queue, 0, leftovers, 256)) > 0) {
+          for (ssize_t i = 0; i < count; i++) rd_kafka_message_destroy(leftovers[i]);
+        }
         rd_kafka_queue_destroy(queue);
         rd_kafka_destroy(rk);
         return err;
@@ -612,12 +616,6 @@ void Consumer::EmitPending(Napi::Env env) {
     } else if (event.kind == "throttle") {
       on_event_.Call({Napi::String::New(env, "throttle"), Napi::String::New(env, event.facility),
                       Napi::Number::New(env, std::stoi(event.text)), Napi::Number::New(env, event.number)});
-    } else if (event.kind == "commit") {
-      on_event_.Call({Napi::String::New(env, "commit"),
-                      event.err == RD_KAFKA_RESP_ERR_NO_ERROR
-                          ? env.Null()
-                          : MakeKafkaError(env, event.err, std::string("commit failed: ") + rd_kafka_err2str(event.err)),
-                      PartitionListToJs(env, event.partitions.get())});
     }
   }
 }
@@ -661,15 +659,6 @@ void Consumer::OnThrottle(rd_kafka_t*, const char* broker_name, int32_t broker_i
   event.facility = broker_name ? broker_name : "";
   event.text = std::to_string(broker_id);
   event.number = throttle_time_ms;
-  static_cast<Consumer*>(opaque)->Push(std::move(event));
-}
-
-void Consumer::OnCommit(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* offsets, void* opaque) {
-  if (err == RD_KAFKA_RESP_ERR__NO_OFFSET) return;  // auto-commit with nothing new
-  PendingEvent event;
-  event.kind = "commit";
-  event.err = err;
-  if (offsets) event.partitions.reset(rd_kafka_topic_partition_list_copy(offsets));
   static_cast<Consumer*>(opaque)->Push(std::move(event));
 }
 

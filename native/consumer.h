@@ -30,7 +30,7 @@ class Consumer : public Napi::ObjectWrap<Consumer> {
   static constexpr size_t kMetaStride = 12;
 
  private:
-  // Something librdkafka told us inside a poll (or a commit on another
+  // Something librdkafka told us inside a poll (or inside close, on another
   // thread), emitted to JS afterwards, never from inside its dispatcher.
   struct PendingEvent {
     std::string kind;
@@ -83,8 +83,6 @@ class Consumer : public Napi::ObjectWrap<Consumer> {
   static int OnStats(rd_kafka_t* rk, char* json, size_t json_len, void* opaque);
   static void OnThrottle(rd_kafka_t* rk, const char* broker_name, int32_t broker_id, int throttle_time_ms,
                          void* opaque);
-  static void OnCommit(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* offsets,
-                       void* opaque);
   static void OnEnvCleanup(void* self);
 
   ConfPtr pending_conf_;

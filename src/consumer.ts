@@ -54,7 +54,7 @@ export interface BatchOptions {
 export interface ConsumerEvents extends ClientEvents {
   rebalance: [event: RebalanceEvent];
   'partition-eof': [position: TopicPartitionOffset];
-  /** Result of an auto-commit or commitAsync(). */
+  /** Result of a commitAsync(). */
   commit: [error: KafkaError | null, offsets: TopicPartitionOffset[]];
 }
 
@@ -80,7 +80,8 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   #state: ConsumerState = 'created';
   #readableWaiter: (() => void) | undefined;
   #readableSignaled = false;
-  #pulling = false;
+  #pullOwner = 0;
+  #pullFinished: Promise<void> | undefined;
   #current: BatchInProgress | undefined;
   #fatalError: KafkaError | undefined;
   #disconnecting: Promise<void> | undefined;
@@ -218,15 +219,15 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   async commit(offsets?: TopicPartitionOffset[]): Promise<TopicPartitionOffset[]> {
     const list = offsets === undefined ? null : toNativeList(offsets, 'offsets');
     if (list === null) this.#storeProcessed();
-    const result = await this.#track(this.#usable().commit(list, false) as Promise<NativePartitionOffset[]>);
-    return result as TopicPartitionOffset[];
+    return (await this.#track(this.#usable().commit(list))) as TopicPartitionOffset[];
   }
 
   /** Starts a commit and returns at once; the outcome arrives as a 'commit' event. */
   commitAsync(offsets?: TopicPartitionOffset[]): void {
-    const list = offsets === undefined ? null : toNativeList(offsets, 'offsets');
-    if (list === null) this.#storeProcessed();
-    this.#usable().commit(list, true);
+    this.commit(offsets).then(
+      (committed) => emitSafely(this, 'commit', null, committed),
+      (error: KafkaError) => emitSafely(this, 'commit', error, []),
+    );
   }
 
   /** The group's committed offsets (defaults to the current assignment). */
@@ -330,19 +331,24 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   // Takes what librdkafka has ready, waiting on its queue wakeup when empty.
   // Resolves undefined once the consumer is closing.
   async #pull(maxMessages: number, maxWaitMs: number): Promise<Message[] | undefined> {
-    if (this.#pulling) {
-      throw new KafkaError('This consumer is already being iterated; use one loop per consumer', {
-        errno: ErrorCodes._CONFLICT,
-      });
+    // One loop per consumer: a newer loop takes over and the older one ends.
+    const owner = ++this.#pullOwner;
+    while (this.#pullFinished !== undefined) {
+      this.#wakeReader();
+      await this.#pullFinished;
+      if (owner !== this.#pullOwner) return undefined;
     }
-    this.#pulling = true;
+    let finish!: () => void;
+    this.#pullFinished = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
     try {
       this.#storeProcessed();
       let collected: Message[] | undefined;
       let deadline = 0;
       for (;;) {
         if (this.#fatalError) throw this.#fatalError;
-        if (this.#state !== 'connected') return undefined;
+        if (this.#state !== 'connected' || owner !== this.#pullOwner) return collected;
         const want = maxMessages - (collected?.length ?? 0);
         const [count, slab, headers, rebalancePending] = this.#native.poll(want);
         const messages = count > 0 ? this.#decode(count, slab!, headers) : [];
@@ -369,7 +375,8 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
         await this.#waitReadable(remaining);
       }
     } finally {
-      this.#pulling = false;
+      this.#pullFinished = undefined;
+      finish();
     }
   }
 
@@ -536,10 +543,6 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   }
 
   #onEvent(kind: string, payload: unknown[]): void {
-    if (kind === 'commit') {
-      emitSafely(this, 'commit', payload[0] as KafkaError | null, payload[1] as TopicPartitionOffset[]);
-      return;
-    }
     if (kind === 'error' && (payload[0] as KafkaError).fatal) {
       this.#fatalError = payload[0] as KafkaError;
       this.#wakeReader();

@@ -73,7 +73,7 @@ export interface NativeConsumer {
   poll(maxMessages: number): [number, Buffer | undefined, unknown[][] | undefined, boolean];
   takeRebalance(): NativeRebalance | undefined;
   applyRebalance(): void;
-  commit(offsets: NativePartitionOffset[] | null, async: boolean): Promise<NativePartitionOffset[]> | undefined;
+  commit(offsets: NativePartitionOffset[] | null): Promise<NativePartitionOffset[]>;
   committed(partitions: NativePartitionOffset[], timeoutMs: number): Promise<NativePartitionOffset[]>;
   position(partitions: NativePartitionOffset[]): NativePartitionOffset[];
   storeOffsets(offsets: NativePartitionOffset[]): NativePartitionOffset[];
