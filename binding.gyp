@@ -8,6 +8,7 @@
       "target_name": "rdkafka_napi",
       "sources": [
         "native/addon.cc",
+        "native/admin_client.cc",
         "native/client_config.cc",
         "native/client_events.cc",
         "native/consumer.cc",

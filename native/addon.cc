@@ -2,6 +2,7 @@
 #include <napi.h>
 
 #include "addon_state.h"
+#include "admin_client.h"
 #include "consumer.h"
 #include "library_info.h"
 #include "mock_cluster.h"
@@ -26,6 +27,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   state->consumer_constructor = Napi::Persistent(Consumer::Define(env));
   exports.Set("NativeProducer", state->producer_constructor.Value());
   exports.Set("NativeConsumer", state->consumer_constructor.Value());
+  exports.Set("NativeAdminClient", AdminClient::Define(env));
   exports.Set("NativeMockCluster", state->mock_cluster_constructor.Value());
   exports.Set("setKafkaErrorFactory", Napi::Function::New(env, SetKafkaErrorFactory, "setKafkaErrorFactory"));
   RegisterLibraryInfo(env, exports);

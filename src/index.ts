@@ -29,3 +29,5 @@ export type {
   TopicPartitionOffset,
 } from './consumer';
 export type { Message, TimestampType } from './consumer-message';
+export { AdminClient } from './admin-client';
+export type { NewTopic, TopicOperationOptions } from './admin-client';

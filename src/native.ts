@@ -89,6 +89,22 @@ export interface NativeConsumer {
   close(): Promise<void>;
 }
 
+export interface NativeTopicOutcome {
+  topic: string;
+  error: Error | null;
+}
+
+export interface NativeAdminClient {
+  connect(): void;
+  createTopics(
+    specs: Array<{ topic: string; partitions: number; replicationFactor: number; config?: Record<string, string> }>,
+    timeoutMs: number,
+  ): Promise<NativeTopicOutcome[]>;
+  deleteTopics(topics: string[], timeoutMs: number): Promise<NativeTopicOutcome[]>;
+  getMetadata(topic: string | null, allTopics: boolean, timeoutMs: number): Promise<unknown>;
+  close(): Promise<void>;
+}
+
 export type NativeEventHandler = (kind: string, ...payload: unknown[]) => void;
 
 export interface NativeAddon {
@@ -105,6 +121,7 @@ export interface NativeAddon {
     onEvent: NativeEventHandler,
   ) => NativeConsumer;
   NativeMockCluster: new (brokerCount: number) => NativeMockCluster;
+  NativeAdminClient: new (config: Record<string, string>) => NativeAdminClient;
   setKafkaErrorFactory(factory: (errno: number, message: string, details: object) => Error): void;
   librdkafkaVersion: string;
   librdkafkaVersionNumber: number;
