@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['./test/support/global-setup.ts'],
     // Each file in its own process: native handles and librdkafka threads of
     // one file never outlive into another's measurements.
     pool: 'forks',

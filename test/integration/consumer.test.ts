@@ -98,6 +98,7 @@ describe.each(targets())('Consumer on $name', ({ start }) => {
       first.subscribe(topic);
 
       const received: string[] = [];
+      const distinct = new Set<string>();
       let producing = true;
       let produced = 0;
       const producerLoop = (async () => {
@@ -112,13 +113,16 @@ describe.each(targets())('Consumer on $name', ({ start }) => {
         const bounded = new BoundedReader(member[Symbol.asyncIterator]());
         while (!stopAt()) {
           const message = await bounded.next(100);
-          if (message) received.push(message.value!.toString());
+          if (message) {
+            received.push(message.value!.toString());
+            distinct.add(message.value!.toString());
+          }
         }
         bounded.stop();
       };
       let secondDone = false;
       try {
-      const firstReading = reader(first, () => !producing && received.length >= produced && produced > 0);
+      const firstReading = reader(first, () => !producing && distinct.size >= produced && produced > 0);
       await waitFor(() => received.length > 200, 30_000, 'first messages');
       const second = consumer(config);
       await second.connect();
