@@ -77,3 +77,22 @@ export function handleClientEvent(emitter: EventEmitter, kind: string, payload: 
       break;
   }
 }
+
+/**
+ * The error connect() rejects with: the client's own last error (e.g. an SSL
+ * handshake or SASL failure) says more than the timeout that followed it.
+ */
+export function connectFailure(cause: KafkaError, lastError: KafkaError | undefined, timeoutMs: number): KafkaError {
+  const reason = lastError ?? cause;
+  return new KafkaError(
+    `Could not reach the cluster within ${timeoutMs} ms: ${reason.message}; ` +
+      'check bootstrap.servers, that the brokers are up, and the security settings',
+    {
+      errno: reason.errno ?? cause.errno,
+      retriable: reason.retriable,
+      fatal: reason.fatal,
+      librdkafkaMessage: reason.librdkafkaMessage,
+      cause,
+    },
+  );
+}

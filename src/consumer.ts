@@ -3,7 +3,7 @@
 // loop body is done with a message (at-least-once by default).
 import { EventEmitter } from 'node:events';
 
-import { type ClientEvents, emitSafely, handleClientEvent, reportError } from './client-events';
+import { type ClientEvents, connectFailure, emitSafely, handleClientEvent, reportError } from './client-events';
 import { type ConsumerConfig, toNativeConfig } from './config';
 import { decodeHeaders, META, META_STRIDE, type Message, TIMESTAMP_TYPES } from './consumer-message';
 import { ErrorCodes } from './generated/error-codes';
@@ -84,6 +84,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   #pullFinished: Promise<void> | undefined;
   #current: BatchInProgress | undefined;
   #fatalError: KafkaError | undefined;
+  #lastClientError: KafkaError | undefined;
   #disconnecting: Promise<void> | undefined;
   // seek() bumps the counter and records it per partition, so messages of a
   // batch fetched before the seek are skipped for that partition.
@@ -124,11 +125,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
       await this.#track(this.#native.getMetadata(null, false, timeoutMs));
     } catch (error) {
       await this.disconnect();
-      const cause = error as KafkaError;
-      throw new KafkaError(
-        `Could not reach the cluster within ${timeoutMs} ms (${cause.message}); check bootstrap.servers and that the brokers are up`,
-        { errno: cause.errno ?? ErrorCodes._TRANSPORT, retriable: true, cause },
-      );
+      throw connectFailure(error as KafkaError, this.#lastClientError, timeoutMs);
     }
   }
 
@@ -543,6 +540,10 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   }
 
   #onEvent(kind: string, payload: unknown[]): void {
+    // _ALL_BROKERS_DOWN is a consequence; keep the cause (SSL, SASL, refused) for connect().
+    if (kind === 'error' && (payload[0] as KafkaError).errno !== ErrorCodes._ALL_BROKERS_DOWN) {
+      this.#lastClientError = payload[0] as KafkaError;
+    }
     if (kind === 'error' && (payload[0] as KafkaError).fatal) {
       this.#fatalError = payload[0] as KafkaError;
       this.#wakeReader();

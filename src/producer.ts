@@ -2,7 +2,7 @@
 // reports that arrive in batches without the user polling.
 import { EventEmitter } from 'node:events';
 
-import { type ClientEvents, emitSafely, handleClientEvent, reportError } from './client-events';
+import { type ClientEvents, connectFailure, emitSafely, handleClientEvent, reportError } from './client-events';
 import { type ProducerConfig, toNativeConfig } from './config';
 import { ErrorCodes } from './generated/error-codes';
 import { KafkaError } from './kafka-error';
@@ -75,6 +75,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
   #state: ProducerState = 'created';
   #disconnecting: Promise<void> | undefined;
   #fatalError: KafkaError | undefined;
+  #lastClientError: KafkaError | undefined;
 
   constructor(config: ProducerConfig) {
     super();
@@ -100,11 +101,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
       await this.#track(this.#native.getMetadata(null, false, timeoutMs));
     } catch (error) {
       await this.disconnect({ timeoutMs: 0 });
-      const cause = error as KafkaError;
-      throw new KafkaError(
-        `Could not reach the cluster within ${timeoutMs} ms (${cause.message}); check bootstrap.servers and that the brokers are up`,
-        { errno: cause.errno ?? ErrorCodes._TRANSPORT, retriable: true, cause },
-      );
+      throw connectFailure(error as KafkaError, this.#lastClientError, timeoutMs);
     }
   }
 
@@ -332,6 +329,10 @@ export class Producer extends EventEmitter<ProducerEvents> {
   }
 
   #onEvent(kind: string, payload: unknown[]): void {
+    // _ALL_BROKERS_DOWN is a consequence; keep the cause (SSL, SASL, refused) for connect().
+    if (kind === 'error' && (payload[0] as KafkaError).errno !== ErrorCodes._ALL_BROKERS_DOWN) {
+      this.#lastClientError = payload[0] as KafkaError;
+    }
     if (kind === 'error' && (payload[0] as KafkaError).fatal) this.#fatalError = payload[0] as KafkaError;
     handleClientEvent(this, kind, payload);
   }

@@ -7,7 +7,7 @@ import { type ClusterTarget, targets } from '../support/clusters';
 import { BoundedReader, byPartition, collect, isAscending } from '../support/consume';
 import { uniqueTopic, waitFor } from '../support/mock';
 
-describe.each(targets())('Consumer on $name', ({ start }) => {
+describe.each(targets())('Consumer on $name', ({ name, start }) => {
   let cluster: ClusterTarget;
   let producer: Producer;
   const consumers: Consumer[] = [];
@@ -154,6 +154,46 @@ describe.each(targets())('Consumer on $name', ({ start }) => {
       console.log(`${strategy}: produced ${produced}, received ${received.length}, duplicates ${duplicates}`);
     },
   );
+
+  // Kafka 3.x brokers have no KIP-848 group coordinator (librdkafka then waits
+  // for an assignment without an error), so the test exists for the others only.
+  const supportsKip848 = !/^kafka 3\./.test(name);
+  if (supportsKip848) it('splits partitions with the next-generation group protocol (KIP-848)', async () => {
+    const topic = uniqueTopic('kip848');
+    await fill(topic, 4, 25);
+    const groupId = uniqueTopic('kip848');
+    // Classic-protocol settings (session/heartbeat timeouts, assignors) are the broker's business under KIP-848.
+    const make = (): Consumer => {
+      const created = new Consumer({
+        'bootstrap.servers': cluster.bootstrapServers,
+        'group.id': groupId,
+        'group.protocol': 'consumer',
+        'auto.offset.reset': 'earliest',
+      });
+      consumers.push(created);
+      return created;
+    };
+    const members = [make(), make()];
+    await Promise.all(members.map((member) => member.connect()));
+    for (const member of members) member.subscribe(topic);
+    const seen: Message[][] = [[], []];
+    const deadline = Date.now() + 30_000;
+    const readers = members.map((member) => new BoundedReader(member.batches()[Symbol.asyncIterator]()));
+    while (seen[0].length + seen[1].length < 100 && Date.now() < deadline) {
+      for (let i = 0; i < 2; i++) {
+        const batch = await readers[i].next(100);
+        if (batch) seen[i].push(...batch);
+      }
+    }
+    readers.forEach((reader) => reader.stop());
+    const all = seen.flat();
+    expect(new Set(all.map((m) => `${m.partition}:${m.offset}`)).size).toBe(100);
+    expect(all).toHaveLength(100);
+    expect(members[0].rebalanceProtocol()).toBe('COOPERATIVE');
+    const partitionsOf = (list: Message[]): Set<number> => new Set(list.map((m) => m.partition));
+    const overlap = [...partitionsOf(seen[0])].filter((p) => partitionsOf(seen[1]).has(p));
+    expect(overlap).toEqual([]);
+  });
 
   it('resumes at the committed offset after a restart, and seek/pause/resume move what is read', async () => {
     const topic = uniqueTopic('commit');

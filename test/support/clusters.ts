@@ -33,7 +33,7 @@ export async function startKafkaTarget(): Promise<ClusterTarget> {
   const admin = new AdminClient({ 'bootstrap.servers': bootstrapServers });
   await admin.connect();
   return {
-    name: 'kafka',
+    name: `kafka ${inject('kafkaVersion')}`,
     bootstrapServers,
     async createTopic(name, partitions) {
       await admin.createTopics([{ topic: name, partitions, replicationFactor: 1 }]);
