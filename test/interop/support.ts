@@ -9,7 +9,7 @@ import { inject } from 'vitest';
 
 import { Consumer, Offsets, type Message } from '../../src';
 import { type ClusterTarget, startKafkaTarget } from '../support/clusters';
-import { collect } from '../support/consume';
+import { BoundedReader } from '../support/consume';
 
 const root = path.resolve(__dirname, '..', '..');
 export const pythonDir = path.join(__dirname, 'python');
@@ -313,8 +313,10 @@ export function richSamples(count: number, partitions: number, tag: string): Sam
 }
 
 /**
- * Reads `count` messages of every partition of `topic` from the beginning with
- * our Consumer (assigned, no group), keeping its statistics.
+ * Reads every partition of `topic` from the beginning with our Consumer
+ * (assigned, no group) until `count` messages came and a statistics report
+ * made after them arrived (a consumer's reports are served while it is being
+ * read, so reading goes on until then: a message more than expected would show).
  */
 export async function readWithOurs(
   bootstrap: string,
@@ -332,9 +334,17 @@ export async function readWithOurs(
   try {
     await consumer.connect();
     consumer.assign(Array.from({ length: partitions }, (_, partition) => ({ topic, partition, offset: Offsets.BEGINNING })));
-    const messages = (await collect(consumer, count, 30_000)).map(fromOurs);
-    // A report made after the last fetch, for the byte counts.
-    await until(() => stats.partitionTotal('rxmsgs') >= messages.length, 5_000, 'a statistics report after the last fetch');
+    const reader = new BoundedReader(consumer.batches({ maxWaitMs: 0 })[Symbol.asyncIterator]());
+    const messages: Seen[] = [];
+    const deadline = Date.now() + 30_000;
+    while ((messages.length < count || stats.partitionTotal('rxmsgs') < count) && Date.now() < deadline) {
+      const batch = await reader.next(Math.min(100, deadline - Date.now()));
+      if (batch) messages.push(...batch.map(fromOurs));
+    }
+    reader.stop();
+    if (stats.partitionTotal('rxmsgs') < count && messages.length >= count) {
+      throw new Error(`no statistics report counted the ${count} messages read within 30 s`);
+    }
     return { messages: sortSeen(messages), stats };
   } finally {
     await consumer.disconnect();
