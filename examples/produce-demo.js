@@ -14,13 +14,9 @@ async function main() {
   const producer = new Producer({ 'bootstrap.servers': cluster.bootstrapServers, 'linger.ms': 5 });
   await producer.connect();
 
-  let delivered = 0;
-  let failed = 0;
-  producer.on('delivery-report', (report) => {
-    if (report.error) failed++;
-    else delivered++;
-  });
-
+  // No per-message listener: deliveryCounts tallies reports per batch, and a
+  // failed delivery without a 'delivery-report' listener still surfaces as an
+  // 'error' event or process warning, never silently.
   const value = Buffer.alloc(100, 'x');
   const started = process.hrtime.bigint();
   for (let i = 0; i < MESSAGES; i++) {
@@ -34,6 +30,7 @@ async function main() {
   await producer.flush(60_000);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 
+  const { delivered, failed } = producer.deliveryCounts;
   await producer.disconnect();
   await cluster.close();
   const rate = Math.round(MESSAGES / seconds);

@@ -47,6 +47,7 @@ describe.each(targets())('Producer on $name', ({ start }) => {
     expect(outOfOrder).toBe(0);
     expect(lastOffset.size).toBe(4);
     expect(producer.inFlight).toBe(0);
+    expect(producer.deliveryCounts).toEqual({ delivered: 100_000, failed: 0 });
     await producer.disconnect();
   });
 

