@@ -10,9 +10,11 @@
 #  - @confluentinc/kafka-javascript would download a prebuilt binary from
 #    GitHub; it is built from source instead, linked dynamically against the
 #    system librdkafka (CKJS_LINKING=dynamic; apt-get install librdkafka-dev).
-#  - @platformatic/kafka: the 1.x line, the newest that supports Node 20.
-# All four are optionalDependencies: one that fails to build does not stop the
-# others. The outcome, per peer, goes to node_modules/.bench-peers.json, which
+#  - @platformatic/kafka: the 1.x line, the newest that supports Node 20 (two
+#    of its helpers declare Node >= 22 but work on 20; npm only warns).
+# The two native ones are optionalDependencies: one that fails to build does
+# not stop the others (the pure-JS ones are plain dependencies, because npm
+# drops an optional one whose dependencies merely warn about the Node version). The outcome, per peer, goes to node_modules/.bench-peers.json, which
 # bench/run.js reads to report a missing peer with the reason.
 set -uo pipefail
 
@@ -45,11 +47,11 @@ const [log, out] = process.argv.slice(2);
 const text = fs.readFileSync(log, 'utf8');
 const pkg = require(path.resolve('package.json'));
 const status = {};
-for (const name of Object.keys(pkg.optionalDependencies)) {
-  const entry = { wanted: pkg.optionalDependencies[name] };
+const wanted = { ...pkg.optionalDependencies, ...pkg.dependencies };
+for (const name of Object.keys(wanted)) {
+  const entry = { wanted: wanted[name] };
   try {
-    const dir = path.dirname(require.resolve(`${name}/package.json`, { paths: [process.cwd()] }));
-    entry.version = require(path.join(dir, 'package.json')).version;
+    entry.version = require(path.resolve('node_modules', name, 'package.json')).version.replace(/^v/, '');
     require(require.resolve(name, { paths: [process.cwd()] }));
     entry.ok = true;
   } catch (error) {

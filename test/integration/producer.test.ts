@@ -139,6 +139,27 @@ describe.each(targets())('Producer on $name', ({ start }) => {
     expect(() => new Producer({ 'linger.ms': 'soon' } as never)).toThrowError(/Invalid configuration "linger.ms"/);
   });
 
+  it('emits parsed statistics and librdkafka logs as events', async () => {
+    const producer = new Producer({
+      'bootstrap.servers': cluster.bootstrapServers,
+      'statistics.interval.ms': 100,
+      debug: 'broker',
+    });
+    const stats: Array<Record<string, unknown>> = [];
+    const logs: Array<{ level: number; facility: string; message: string }> = [];
+    producer.on('stats', (entry) => stats.push(entry));
+    producer.on('log', (entry) => logs.push(entry));
+    await producer.connect();
+    const deadline = Date.now() + 5000;
+    while (stats.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await producer.disconnect();
+    expect(stats[0]).toMatchObject({ type: 'producer' });
+    expect(typeof stats[0].brokers).toBe('object');
+    expect(logs.length).toBeGreaterThan(0);
+    expect(logs[0].level).toBe(7);
+    expect(typeof logs[0].facility).toBe('string');
+  });
+
   it('keeps header values byte for byte and several values per name', async () => {
     const topic = uniqueTopic('headers');
     await cluster.createTopic(topic, 1);
