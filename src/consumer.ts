@@ -45,7 +45,7 @@ export interface ConsumerOptions {
 }
 
 export interface BatchOptions {
-  /** Most messages per batch (at most maxBatchSize). Default maxBatchSize. */
+  /** Most messages per batch; capped at the consumer's maxBatchSize (the default). */
   maxMessages?: number;
   /** After the first message, wait up to this long for the batch to fill. Default 0. */
   maxWaitMs?: number;
@@ -90,6 +90,10 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   // batch fetched before the seek are skipped for that partition.
   #seekCounter = 0;
   readonly #soughtAt = new Map<string, number>();
+  // Highest offset stored per partition: stores only move forward, so an
+  // explicit commit(offsets) is never undone by a later auto-commit of an
+  // older processed position.
+  readonly #storedUpTo = new Map<string, number>();
 
   constructor(config: ConsumerConfig, options: ConsumerOptions = {}) {
     super();
@@ -197,7 +201,11 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
 
   /** Arrays of messages, for throughput: one await per batch instead of per message. */
   async *batches(options: BatchOptions = {}): AsyncGenerator<Message[], void, undefined> {
-    const maxMessages = expectInteger('options.maxMessages', options.maxMessages ?? this.#maxBatchSize, 1, this.#maxBatchSize);
+    // Capped at the consumer's maxBatchSize (the size of its native batch buffer).
+    const maxMessages = Math.min(
+      expectInteger('options.maxMessages', options.maxMessages ?? this.#maxBatchSize, 1),
+      this.#maxBatchSize,
+    );
     const maxWaitMs = expectInteger('options.maxWaitMs', options.maxWaitMs ?? 0, 0);
     for (;;) {
       const batch = await this.#pull(maxMessages, maxWaitMs);
@@ -216,7 +224,11 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   async commit(offsets?: TopicPartitionOffset[]): Promise<TopicPartitionOffset[]> {
     const list = offsets === undefined ? null : toNativeList(offsets, 'offsets');
     if (list === null) this.#storeProcessed();
-    return (await this.#track(this.#usable().commit(list))) as TopicPartitionOffset[];
+    const committed = (await this.#track(this.#usable().commit(list))) as TopicPartitionOffset[];
+    if (list !== null && this.#storesOffsets && this.#state === 'connected') {
+      this.#storeForward(committed.filter((entry) => !entry.error && entry.offset >= 0));
+    }
+    return committed;
   }
 
   /** Starts a commit and returns at once; the outcome arrives as a 'commit' event. */
@@ -251,7 +263,11 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     for (const entry of list) if (entry.offset === undefined) throw invalid('position.offset', 'an offset', undefined);
     this.#storeProcessed();
     this.#seekCounter++;
-    for (const entry of list) this.#soughtAt.set(`${entry.topic}\u0000${entry.partition}`, this.#seekCounter);
+    for (const entry of list) {
+      const key = `${entry.topic}\u0000${entry.partition}`;
+      this.#soughtAt.set(key, this.#seekCounter);
+      this.#storedUpTo.delete(key); // after a seek back, lower offsets are the new truth
+    }
     const result = await this.#track(this.#usable().seek(list, timeoutMs));
     throwFirstPartitionError(result, 'seek');
   }
@@ -449,6 +465,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
       this.#storeProcessed();
       await this.#runRebalanceHandler(event);
       this.#applyRebalance();
+      for (const { topic, partition } of event.partitions) this.#storedUpTo.delete(`${topic}\u0000${partition}`);
       emitSafely(this, 'rebalance', event);
     } else {
       this.#applyRebalance();
@@ -497,9 +514,21 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     }
     current.stored = current.processed;
     if (next.size === 0 || (this.#state !== 'connected' && this.#state !== 'disconnecting')) return;
+    this.#storeForward([...next.values()]);
+  }
+
+  #storeForward(offsets: NativePartitionOffset[]): void {
+    const forward = offsets.filter((entry) => {
+      const key = `${entry.topic}\u0000${entry.partition}`;
+      return entry.offset! > (this.#storedUpTo.get(key) ?? -1);
+    });
+    if (forward.length === 0) return;
     try {
       // Partitions revoked meanwhile are refused per partition; that is fine.
-      this.#native.storeOffsets([...next.values()]);
+      const results = this.#native.storeOffsets(forward);
+      for (const entry of results) {
+        if (!entry.error) this.#storedUpTo.set(`${entry.topic}\u0000${entry.partition}`, entry.offset!);
+      }
     } catch {
       // _STATE when nothing stored is assigned any more: nothing to keep.
     }

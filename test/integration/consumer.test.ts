@@ -286,6 +286,28 @@ describe.each(targets())('Consumer on $name', ({ name, start }) => {
     expect(empty.value).toEqual(Buffer.alloc(0));
   });
 
+  it('emits statistics with the group state, and accepts static membership', async () => {
+    const topic = uniqueTopic('stats');
+    await fill(topic, 1, 50);
+    const reader = consumer(
+      { 'group.id': uniqueTopic('stats'), 'group.instance.id': uniqueTopic('member'), 'statistics.interval.ms': 200 },
+      { maxBatchSize: 10 },
+    );
+    const stats: Array<Record<string, unknown>> = [];
+    reader.on('stats', (entry) => stats.push(entry));
+    await reader.connect();
+    reader.subscribe(topic);
+    expect(await collect(reader, 50, 20_000)).toHaveLength(50);
+    // Statistics are served by the same pull as messages: keep pulling.
+    const deadline = Date.now() + 10_000;
+    while (!stats.some((entry) => (entry.cgrp as { state?: string })?.state === 'up') && Date.now() < deadline) {
+      await collect(reader, 1, 300);
+    }
+    const latest = stats.at(-1)!;
+    expect(latest.type).toBe('consumer');
+    expect((latest.cgrp as { state: string }).state).toBe('up');
+  });
+
   it('ends a pending iteration when disconnected, without hanging', async () => {
     const topic = uniqueTopic('idle');
     await cluster.createTopic(topic, 1);
