@@ -1,0 +1,147 @@
+// The node-rdkafka API, shared by node-rdkafka and by
+// @confluentinc/kafka-javascript's node-rdkafka-compatible API (a fork of it).
+// Best practice as their docs give it: produce() in a loop with delivery
+// reports (dr_cb) served by a poll interval, poll() and a yield when the queue
+// is full; the consumer in flowing mode (consume() with 'data' events), the
+// faster of its two modes.
+'use strict';
+
+const h = require('./harness');
+
+const QUEUE_FULL = -184;
+
+function run(moduleName, client) {
+  const Kafka = h.peerModule(moduleName);
+  const config = h.settings();
+  const version = `${h.peerVersion(moduleName)} (librdkafka ${Kafka.librdkafkaVersion})`;
+
+  function newProducer(lingerMs) {
+    return new Kafka.Producer({
+      'bootstrap.servers': config.brokers,
+      acks: config.acks === 'all' ? -1 : Number(config.acks),
+      'linger.ms': lingerMs,
+      dr_cb: true,
+      ...(config.idempotence ? { 'enable.idempotence': true } : {}),
+    });
+  }
+
+  function connect(client) {
+    return new Promise((resolve, reject) => client.connect({}, (error) => (error ? reject(error) : resolve())));
+  }
+
+  function disconnect(client) {
+    return Promise.race([new Promise((resolve) => client.disconnect(() => resolve())), sleep(5000)]);
+  }
+
+  async function produce() {
+    const producer = newProducer(5);
+    let delivered = 0;
+    let errors = 0;
+    let waiter;
+    producer.on('delivery-report', (error) => {
+      if (error) errors++;
+      else delivered++;
+      if (waiter && delivered + errors >= waiter.count) waiter.resolve();
+    });
+    producer.on('event.error', () => errors++);
+    await connect(producer);
+    producer.setPollInterval(10);
+    const value = Buffer.alloc(config.size, 'x');
+    await untilDelivered(1, () => producer.produce(config.topic, null, value, null)); // warm-up
+    delivered = 0;
+
+    const measure = h.startMeasuring();
+    const deadline = measure.started + config.seconds * 1000;
+    let sent = 0;
+    while (sent < config.max) {
+      try {
+        producer.produce(config.topic, null, value, null);
+      } catch (error) {
+        if (error.code !== QUEUE_FULL) throw error;
+        producer.poll();
+        await new Promise(setImmediate);
+        continue;
+      }
+      sent++;
+      if ((sent & 1023) === 0 && h.performance.now() >= deadline) break;
+    }
+    await untilDelivered(sent);
+    const m = measure.stop();
+    await disconnect(producer);
+    return { msgs: delivered, errors, ...m };
+
+    function untilDelivered(count, start) {
+      if (delivered + errors >= count) return Promise.resolve();
+      waiter = h.deferred();
+      waiter.count = count;
+      start?.();
+      return waiter.promise;
+    }
+  }
+
+  function newConsumer() {
+    return new Kafka.KafkaConsumer(
+      { 'bootstrap.servers': config.brokers, 'group.id': config.group, 'enable.auto.commit': true },
+      { 'auto.offset.reset': 'earliest' },
+    );
+  }
+
+  async function consume() {
+    const consumer = newConsumer();
+    let errors = 0;
+    consumer.on('event.error', () => errors++);
+    await connect(consumer);
+    const counter = new h.ConsumeCounter(config);
+    const finished = h.deferred();
+    consumer.on('data', (message) => {
+      if (!counter.done && counter.add(message.value)) finished.resolve();
+    });
+    consumer.subscribe([config.topic]);
+    consumer.consume();
+    await finished.promise;
+    const result = counter.result();
+    await disconnect(consumer);
+    return { ...result, errors };
+  }
+
+  async function latency() {
+    const consumer = newConsumer();
+    await connect(consumer);
+    const producer = newProducer(0);
+    let errors = 0;
+    producer.on('delivery-report', (error) => {
+      if (error) errors++;
+    });
+    await connect(producer);
+    producer.setPollInterval(10);
+
+    const recorder = new h.LatencyRecorder(config);
+    const finished = h.deferred();
+    let measure;
+    consumer.on('data', (message) => {
+      measure ??= h.startMeasuring();
+      if (recorder.add(message.value)) finished.resolve();
+    });
+    consumer.subscribe([config.topic]);
+    consumer.consume();
+    const rate = h.fixedRate(config.rate, (count) => {
+      for (let i = 0; i < count; i++) producer.produce(config.topic, null, h.stampedValue(config.size), null);
+    });
+    await finished.promise;
+    const sendSeconds = rate.stop();
+    const m = measure.stop();
+    await Promise.all([disconnect(producer), disconnect(consumer)]);
+    return { msgs: recorder.measured, errors, ...m, msgsPerSec: rate.sent / sendSeconds, latencyMs: recorder.percentiles() };
+  }
+
+  const workloads = { produce, consume, latency };
+  workloads[config.workload]()
+    .then((result) => h.report(client, { ...result, version }))
+    .catch(h.fail);
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+module.exports = { run };
