@@ -501,20 +501,27 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   #storeProcessed(): void {
     const current = this.#current;
     if (!this.#storesOffsets || current === undefined || current.processed <= current.stored) return;
-    const next = new Map<string, NativePartitionOffset>();
-    for (let i = current.stored; i < current.processed; i++) {
+    // Only the last processed message of each partition matters: walk back
+    // from the end and stop looking at partitions already seen.
+    const next: NativePartitionOffset[] = [];
+    const seen = new Map<string, Set<number>>();
+    for (let i = current.processed - 1; i >= current.stored; i--) {
       const message = current.messages[i];
+      let partitions = seen.get(message.topic);
+      if (partitions === undefined) {
+        partitions = new Set();
+        seen.set(message.topic, partitions);
+      }
+      if (partitions.has(message.partition)) continue;
+      partitions.add(message.partition);
       if (this.#seekCounter !== current.fetchedAtSeek && this.#soughtAfter(message, current)) continue;
-      next.set(`${message.topic}\u0000${message.partition}`, {
-        topic: message.topic,
-        partition: message.partition,
-        offset: message.offset + 1,
-        ...(message.leaderEpoch === undefined ? {} : { leaderEpoch: message.leaderEpoch }),
-      });
+      const entry: NativePartitionOffset = { topic: message.topic, partition: message.partition, offset: message.offset + 1 };
+      if (message.leaderEpoch !== undefined) entry.leaderEpoch = message.leaderEpoch;
+      next.push(entry);
     }
     current.stored = current.processed;
-    if (next.size === 0 || (this.#state !== 'connected' && this.#state !== 'disconnecting')) return;
-    this.#storeForward([...next.values()]);
+    if (next.length === 0 || (this.#state !== 'connected' && this.#state !== 'disconnecting')) return;
+    this.#storeForward(next);
   }
 
   #storeForward(offsets: NativePartitionOffset[]): void {

@@ -75,21 +75,39 @@ function startMeasuring() {
   };
 }
 
-/** Prints the result line and ends the process (clients' sockets may linger). */
-function report(client, fields) {
-  const line = {
-    client,
-    msgs: fields.msgs,
-    errors: fields.errors ?? 0,
-    seconds: round(fields.seconds, 4),
-    msgsPerSec: Math.round(fields.msgsPerSec ?? fields.msgs / fields.seconds),
-    peakRssMB: round(process.resourceUsage().maxRSS / 1024, 1),
-    cpuSec: round(fields.cpuSec, 3),
-    elP99Ms: round(fields.elP99Ms, 2),
-  };
-  if (fields.latencyMs) line.latencyMs = fields.latencyMs;
-  if (fields.version) line.version = fields.version;
-  process.stdout.write(`${JSON.stringify(line)}\n`, () => process.exit(fields.errors ? 1 : 0));
+/**
+ * Runs config.workload from `workloads` and prints its result line. A
+ * workload returns its measurements and, in `cleanup`, what closes the
+ * clients: that runs after the line is printed (some peers crash while
+ * closing), bounded to 10 s, and the process then exits (sockets may linger).
+ */
+function main(client, workloads, version) {
+  const config = settings();
+  const workload = workloads[config.workload];
+  if (!workload) fail(new Error(`${client}: no workload ${config.workload}`));
+  workload(config)
+    .then(async (fields) => {
+      const line = {
+        client,
+        msgs: fields.msgs,
+        errors: fields.errors ?? 0,
+        seconds: round(fields.seconds, 4),
+        msgsPerSec: Math.round(fields.msgsPerSec ?? fields.msgs / fields.seconds),
+        peakRssMB: round(process.resourceUsage().maxRSS / 1024, 1),
+        cpuSec: round(fields.cpuSec, 3),
+        elP99Ms: round(fields.elP99Ms, 2),
+      };
+      if (fields.latencyMs) line.latencyMs = fields.latencyMs;
+      line.version = typeof version === 'function' ? version() : version;
+      await new Promise((resolve) => process.stdout.write(`${JSON.stringify(line)}\n`, resolve));
+      if (fields.cleanup) await Promise.race([fields.cleanup(), sleep(10_000)]).catch(() => {});
+      process.exit(fields.errors ? 1 : 0);
+    })
+    .catch(fail);
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 function fail(error) {
@@ -244,7 +262,8 @@ function peerVersion(name) {
 module.exports = {
   settings,
   startMeasuring,
-  report,
+  main,
+  sleep,
   fail,
   ConsumeCounter,
   LatencyRecorder,

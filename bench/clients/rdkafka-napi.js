@@ -6,7 +6,7 @@
 const h = require('./harness');
 const { Producer, Consumer, librdkafkaVersion } = require('../..');
 
-const config = h.settings();
+let config;
 
 function producerConfig(lingerMs) {
   return {
@@ -21,7 +21,8 @@ function consumerConfig() {
   return { 'bootstrap.servers': config.brokers, 'group.id': config.group, 'auto.offset.reset': 'earliest' };
 }
 
-async function produce() {
+async function produce(settings) {
+  config = settings;
   const producer = new Producer(producerConfig(5));
   let errors = 0;
   producer.on('error', () => errors++); // failed deliveries come here when nobody listens for reports
@@ -44,11 +45,11 @@ async function produce() {
   }
   await producer.flush(60_000);
   const m = measure.stop();
-  await producer.disconnect();
-  return { msgs: sent - errors, errors, ...m };
+  return { msgs: sent - errors, errors, ...m, cleanup: () => producer.disconnect() };
 }
 
-async function consume() {
+async function consume(settings) {
+  config = settings;
   const consumer = new Consumer(consumerConfig());
   let errors = 0;
   consumer.on('error', () => errors++);
@@ -60,12 +61,11 @@ async function consume() {
       if (counter.add(message.value)) break outer;
     }
   }
-  const result = counter.result();
-  await consumer.disconnect();
-  return { ...result, errors };
+  return { ...counter.result(), errors, cleanup: () => consumer.disconnect() };
 }
 
-async function latency() {
+async function latency(settings) {
+  config = settings;
   const consumer = new Consumer(consumerConfig());
   await consumer.connect();
   consumer.subscribe([config.topic]);
@@ -87,12 +87,14 @@ async function latency() {
   }
   const sendSeconds = rate.stop();
   const m = measure.stop();
-  await producer.disconnect();
-  await consumer.disconnect();
-  return { msgs: recorder.measured, errors, ...m, msgsPerSec: rate.sent / sendSeconds, latencyMs: recorder.percentiles() };
+  return {
+    msgs: recorder.measured,
+    errors,
+    ...m,
+    msgsPerSec: rate.sent / sendSeconds,
+    latencyMs: recorder.percentiles(),
+    cleanup: () => Promise.all([producer.disconnect(), consumer.disconnect()]),
+  };
 }
 
-const workloads = { produce, consume, latency };
-workloads[config.workload]()
-  .then((result) => h.report('rdkafka-napi', { ...result, version: `${require('../../package.json').version} (librdkafka ${librdkafkaVersion})` }))
-  .catch(h.fail);
+h.main('rdkafka-napi', { produce, consume, latency }, () => `${require('../../package.json').version} (librdkafka ${librdkafkaVersion})`);
