@@ -294,6 +294,8 @@ describe('Producer handles and threads', () => {
     const before = process.getActiveResourcesInfo().length;
     for (let i = 0; i < 1_000; i++) {
       const producer = new Producer({ 'bootstrap.servers': '127.0.0.1:1', 'socket.connection.setup.timeout.ms': 1000 });
+      const refusals: KafkaError[] = [];
+      producer.on('error', (error) => refusals.push(error)); // nothing listens on port 1: expected
       // Connect fails fast against a closed port; closing must still release everything.
       if (i % 100 === 0) {
         await producer.connect({ timeoutMs: 50 }).catch(() => undefined);
