@@ -21,7 +21,7 @@ RDKAFKA_VERSION=2.14.2
 # top-level directory is confluentinc-librdkafka-6516057/).
 RDKAFKA_PINNED_SHA256=4d53568c13717b167d12c7b2a0fe12aeb5d6bfe02de53df5b68f86d870a81b33
 # Bump when the recipe below changes in a way that affects the output.
-RECIPE_REVISION=1
+RECIPE_REVISION=2
 
 UPSTREAM_URL="https://api.github.com/repos/confluentinc/librdkafka/tarball/refs/tags/v${RDKAFKA_VERSION}"
 DEBIAN_SOURCE_PACKAGE=librdkafka
@@ -41,7 +41,11 @@ esac
 CC="${CC:-cc}"
 EXPECTED_SHA256="${RDKAFKA_NAPI_LIBRDKAFKA_SHA256:-$RDKAFKA_PINNED_SHA256}"
 CACHE_DIR="${RDKAFKA_NAPI_CACHE:-$HOME/.cache/rdkafka-napi}"
-BUILD_CFLAGS="-O2 -fPIC${RDKAFKA_NAPI_LIBRDKAFKA_CFLAGS:+ $RDKAFKA_NAPI_LIBRDKAFKA_CFLAGS}"
+# OpenSSL is linked statically (link-flags.txt), so its compiled-in CA paths are
+# the build machine's (Debian: /usr/lib/ssl). Telling librdkafka so makes it
+# probe the well-known CA bundle locations when ssl.ca.location is unset, as
+# its own static builds do; a prebuild then verifies brokers on RHEL/Alpine too.
+BUILD_CFLAGS="-O2 -fPIC -DWITH_STATIC_LIB_libcrypto=1${RDKAFKA_NAPI_LIBRDKAFKA_CFLAGS:+ $RDKAFKA_NAPI_LIBRDKAFKA_CFLAGS}"
 CONFIGURE_FLAGS=(
   --no-download --no-cache
   --enable-ssl --enable-gssapi --enable-zstd --enable-zlib --enable-lz4-ext

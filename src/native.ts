@@ -1,9 +1,11 @@
-// Loads the compiled addon (prebuilds/ first, then build/Release) through
-// node-gyp-build, prebuildify's own loader, and describes its surface.
+// Loads the compiled addon through node-gyp-build, prebuildify's own loader
+// (build/Release when a source build exists, else the matching
+// prebuilds/<platform>-<arch>/ binary), and describes its surface.
 import fs from 'node:fs';
 import path from 'node:path';
 
 import { KafkaError, type KafkaErrorDetails } from './kafka-error';
+import { loadFailureHelp } from './load-failure-help';
 
 export interface NativeMetadataRequest {
   topic: string | null;
@@ -147,12 +149,11 @@ function load(): NativeAddon {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('node-gyp-build')(root) as NativeAddon;
   } catch (cause) {
+    const text = String((cause as Error).message);
     const message = [
       `rdkafka-napi: could not load the native addon for ${process.platform}-${process.arch} (Node ${process.version}).`,
-      '  1. No prebuilt binary matched and no local build exists: run `npm rebuild rdkafka-napi` (needs g++, make, python3).',
-      '  2. If a build exists but fails to load, read the cause below (a missing shared library such as libsasl2.so.2',
-      '     means: install libsasl2-2 with your package manager).',
-      `  cause: ${(cause as Error).message}`,
+      ...loadFailureHelp(text),
+      `  cause: ${text.split('\n')[0]}`,
     ].join('\n');
     throw new Error(message, { cause });
   }
