@@ -16,11 +16,11 @@ namespace {
 struct PartitionListResult {
   rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
   std::string message;
-  rd_kafka_topic_partition_list_t* list = nullptr;
+  PartitionListPtr list;  // owned here, so a result that is never settled is still freed
 };
 
 Napi::Value SettlePartitionList(Napi::Env env, PartitionListResult& result, const char* what) {
-  PartitionListPtr owned(result.list);
+  PartitionListPtr owned = std::move(result.list);
   if (result.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     std::string detail = result.message.empty() ? rd_kafka_err2str(result.err) : result.message;
     ThrowKafkaError(env, result.err, std::string(what) + " failed: " + detail);
@@ -391,14 +391,13 @@ Napi::Value Consumer::JsCommit(const Napi::CallbackInfo& info) {
             result.err = rd_kafka_event_error(event.get());
             if (result.err != RD_KAFKA_RESP_ERR_NO_ERROR) result.message = rd_kafka_event_error_string(event.get());
             const rd_kafka_topic_partition_list_t* committed = rd_kafka_event_topic_partition_list(event.get());
-            if (committed) result.list = rd_kafka_topic_partition_list_copy(committed);
+            if (committed) result.list.reset(rd_kafka_topic_partition_list_copy(committed));
           }
         }
         return result;
       },
       [](Napi::Env env, PartitionListResult& result) -> Napi::Value {
         if (result.err == RD_KAFKA_RESP_ERR__NO_OFFSET) {
-          PartitionListPtr owned(result.list);
           return Napi::Array::New(env);  // nothing consumed since the last commit: nothing to do
         }
         return SettlePartitionList(env, result, "commit");
@@ -414,7 +413,7 @@ Napi::Value Consumer::JsCommitted(const Napi::CallbackInfo& info) {
       env, "rdkafka-napi:committed",
       [rk, raw, timeout_ms]() {
         PartitionListResult result;
-        result.list = raw;
+        result.list.reset(raw);
         result.err = rd_kafka_committed(rk, raw, timeout_ms);
         return result;
       },
@@ -444,7 +443,7 @@ Napi::Value Consumer::JsSeek(const Napi::CallbackInfo& info) {
       env, "rdkafka-napi:seek",
       [rk, raw, timeout_ms]() {
         PartitionListResult result;
-        result.list = raw;
+        result.list.reset(raw);
         rd_kafka_error_t* error = rd_kafka_seek_partitions(rk, raw, timeout_ms);
         if (error != nullptr) {
           result.err = rd_kafka_error_code(error);
@@ -510,7 +509,7 @@ Napi::Value Consumer::JsOffsetsForTimes(const Napi::CallbackInfo& info) {
       env, "rdkafka-napi:offsets-for-times",
       [rk, raw, timeout_ms]() {
         PartitionListResult result;
-        result.list = raw;
+        result.list.reset(raw);
         result.err = rd_kafka_offsets_for_times(rk, raw, timeout_ms);
         return result;
       },
@@ -559,9 +558,11 @@ Napi::Value Consumer::JsClose(const Napi::CallbackInfo& info) {
   }
   rd_kafka_t* rk = rk_;
   rd_kafka_queue_t* queue = consumer_queue_.release();
+  auto done = std::make_shared<std::promise<void>>();
+  close_done_ = done->get_future().share();
   return RunOffThread<rd_kafka_resp_err_t>(
       env, "rdkafka-napi:consumer-close",
-      [rk, queue]() {
+      [rk, queue, done]() {
         // Leaves the group (committing when auto-commit is on), serving the
         // final revocation through OnRebalance's closing branch.
         rd_kafka_resp_err_t err = rd_kafka_consumer_close(rk);
@@ -575,6 +576,7 @@ Napi::Value Consumer::JsClose(const Napi::CallbackInfo& info) {
         }
         rd_kafka_queue_destroy(queue);
         rd_kafka_destroy(rk);
+        done->set_value();  // from here on nothing reaches this Consumer
         return err;
       },
       [this](Napi::Env env, rd_kafka_resp_err_t& err) -> Napi::Value {
@@ -664,6 +666,13 @@ void Consumer::OnThrottle(rd_kafka_t*, const char* broker_name, int32_t broker_i
 
 void Consumer::DestroyNow() {
   if (rk_ == nullptr) return;
+  if (close_done_.valid()) {
+    // close() is destroying rk_ on its own thread, whose rebalance and error
+    // callbacks still reach `this`: wait for it instead of destroying twice.
+    close_done_.wait();
+    rk_ = nullptr;
+    return;
+  }
   closing_ = true;
   wakeup_.Detach();
   consumer_queue_.reset();

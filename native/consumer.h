@@ -6,6 +6,7 @@
 #include <napi.h>
 
 #include <atomic>
+#include <future>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -111,6 +112,8 @@ class Consumer : public Napi::ObjectWrap<Consumer> {
   Napi::FunctionReference on_readable_;
   Napi::FunctionReference on_event_;
   bool cleanup_hook_added_ = false;
+  // Ready once close()'s thread has destroyed rk_ (valid only after close()).
+  std::shared_future<void> close_done_;
 };
 
 }  // namespace rdkafka_napi

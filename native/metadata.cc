@@ -10,7 +10,7 @@ namespace {
 
 struct MetadataResult {
   rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
-  const rd_kafka_metadata_t* metadata = nullptr;
+  MetadataPtr metadata;  // owned here, so a result that is never settled is still freed
 };
 
 Napi::Array Int32Array(Napi::Env env, const int32_t* values, int count) {
@@ -67,12 +67,14 @@ Napi::Promise FetchMetadata(Napi::Env env, rd_kafka_t* rk, const std::string& to
       [rk, topic, all_topics, timeout_ms]() {
         MetadataResult result;
         rd_kafka_topic_t* only_topic = topic.empty() ? nullptr : rd_kafka_topic_new(rk, topic.c_str(), nullptr);
-        result.err = rd_kafka_metadata(rk, only_topic == nullptr && all_topics, only_topic, &result.metadata, timeout_ms);
+        const rd_kafka_metadata_t* metadata = nullptr;
+        result.err = rd_kafka_metadata(rk, only_topic == nullptr && all_topics, only_topic, &metadata, timeout_ms);
+        result.metadata.reset(metadata);
         if (only_topic != nullptr) rd_kafka_topic_destroy(only_topic);
         return result;
       },
       [](Napi::Env env, MetadataResult& result) -> Napi::Value {
-        MetadataPtr owned(result.metadata);
+        MetadataPtr owned = std::move(result.metadata);
         if (result.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
           ThrowKafkaError(env, result.err, std::string("Metadata request failed: ") + rd_kafka_err2str(result.err));
         }

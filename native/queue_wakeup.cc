@@ -7,10 +7,9 @@ void QueueWakeup::Start(Napi::Env env, rd_kafka_queue_t* queue, const char* name
   queue_ = queue;
   on_ready_ = std::move(on_ready);
   on_finalized_ = std::move(on_finalized);
-  tsfn_ = Napi::ThreadSafeFunction::New(env, Napi::Function(), name, 0, 1, this,
-                                        [](Napi::Env, QueueWakeup* self) {
-                                          if (self->on_finalized_) self->on_finalized_();
-                                        });
+  tsfn_ = WakeFunction::New(env, name, 0, 1, this, [](Napi::Env, void*, QueueWakeup* self) {
+    if (self->on_finalized_) self->on_finalized_();
+  });
   running_ = true;
   keep_alive_ = true;
   rd_kafka_queue_cb_event_enable(queue_, &QueueWakeup::OnQueueNonEmpty, this);
@@ -24,13 +23,14 @@ void QueueWakeup::OnQueueNonEmpty(rd_kafka_t*, void* opaque) {
 
 void QueueWakeup::Request() {
   if (wake_pending_.exchange(true)) return;
-  napi_status status = tsfn_.NonBlockingCall(this, [](Napi::Env env, Napi::Function, QueueWakeup* self) {
-    self->wake_pending_.store(false);
-    if (env == nullptr || !self->running_) return;
-    Napi::HandleScope scope(env);
-    self->on_ready_(env);
-  });
-  if (status != napi_ok) wake_pending_.store(false);
+  if (tsfn_.NonBlockingCall(this) != napi_ok) wake_pending_.store(false);
+}
+
+void QueueWakeup::OnWake(Napi::Env env, Napi::Function, QueueWakeup* self, QueueWakeup*) {
+  self->wake_pending_.store(false);
+  if (env == nullptr || !self->running_) return;
+  Napi::HandleScope scope(env);
+  self->on_ready_(env);
 }
 
 void QueueWakeup::Detach() {

@@ -33,8 +33,13 @@ class QueueWakeup {
 
  private:
   static void OnQueueNonEmpty(rd_kafka_t* rk, void* opaque);
+  // JS thread; env is null when the environment is torn down with a wake queued.
+  static void OnWake(Napi::Env env, Napi::Function, QueueWakeup* self, QueueWakeup*);
+  // Typed, so a wake costs no allocation (the lambda form of NonBlockingCall
+  // allocates a wrapper that node-addon-api leaks if it is still queued at teardown).
+  using WakeFunction = Napi::TypedThreadSafeFunction<QueueWakeup, QueueWakeup, &QueueWakeup::OnWake>;
 
-  Napi::ThreadSafeFunction tsfn_;
+  WakeFunction tsfn_;
   rd_kafka_queue_t* queue_ = nullptr;
   ReadyHandler on_ready_;
   FinalizeHandler on_finalized_;
