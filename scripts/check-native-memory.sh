@@ -21,7 +21,7 @@
 # (default ${TMPDIR:-/tmp}/rdkafka-napi-memcheck); the checkout's own build/ is
 # never touched. The instrumented librdkafka is cached in
 # $RDKAFKA_NAPI_MEMCHECK_CACHE (default ~/.cache/rdkafka-napi-memcheck): the
-# first run spends about 3.5 minutes building it (2 cores), later runs none.
+# first run spends 1-4 minutes building it (2 cores), later runs none.
 # Reports are kept in <dir>/reports. The last line is a one-line summary;
 # the exit code is 0 only when both checks are clean.
 set -euo pipefail
@@ -43,7 +43,7 @@ for arg in "$@"; do
     --asan-only) run_valgrind=0 ;;
     --valgrind-only) run_asan=0 ;;
     --sequential) parallel=0 ;;
-    -h|--help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "check-native-memory: unknown argument '$arg' (see --help)" >&2; exit 2 ;;
   esac
 done

@@ -4,20 +4,23 @@
 // A runner is started as `node bench/clients/<client>.js '<settings JSON>'`
 // and prints one line on stdout:
 //   {"client", "msgs", "errors", "seconds", "msgsPerSec", "peakRssMB",
-//    "cpuSec", "elP99Ms", "latencyMs"?: {p50, p99, p999, max}}
+//    "cpuSec", "elP99Ms", "elMaxMs", "latencyMs"?: {p50, p99, p999, max}, "version"}
 // seconds/msgsPerSec cover the timed part only (after connecting, a warm-up
 // delivery for producers, and the group join for consumers); cpuSec is the
 // process's user+system CPU over that part, all threads included; elP99Ms
-// is the 99th percentile of event-loop lateness over that part; peakRssMB
-// is the process's peak resident set since it started.
+// and elMaxMs are the 99th percentile and the worst of event-loop lateness
+// over that part; peakRssMB is the process's peak resident set since it started.
 'use strict';
 
 const { monitorEventLoopDelay, performance } = require('node:perf_hooks');
+const fs = require('node:fs');
 const path = require('node:path');
 
 // Event-loop lateness is sampled by a timer this often; the histogram holds
 // whole intervals, so the interval is subtracted to get the lateness.
 const EL_RESOLUTION_MS = 5;
+// A consumer that got nothing for this long has read everything there is.
+const IDLE_END_MS = 1000;
 
 /**
  * Workload settings (all runners understand all of them):
@@ -31,6 +34,9 @@ const EL_RESOLUTION_MS = 5;
  *   group      consumer group id (fresh per run)
  *   rate       latency: messages per second; warmup: seconds ignored after the first message arrives
  *   mock       true when the cluster is librdkafka's mock cluster
+ *   fetchWaitMs consumers' longest fetch wait, when set (the mock cluster answers
+ *              a fetch only after this wait when it has nothing new: latency runs set it)
+ *   variant    client-specific variant name (rdkafka-napi: 'proposed')
  */
 function settings() {
   const raw = process.argv[2];
@@ -54,6 +60,8 @@ function settings() {
     rate: s.rate ?? 10_000,
     warmup: s.warmup ?? 0.5,
     mock: Boolean(s.mock),
+    fetchWaitMs: s.fetchWaitMs,
+    variant: s.variant,
   };
 }
 
@@ -61,16 +69,31 @@ function settings() {
 function startMeasuring() {
   const histogram = monitorEventLoopDelay({ resolution: EL_RESOLUTION_MS });
   histogram.enable();
+  // The histogram misses a stall that starts right after enable() and one
+  // still going at stop(): a plain timer of our own catches both.
+  let lastTick = performance.now();
+  let worstTick = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    worstTick = Math.max(worstTick, now - lastTick - EL_RESOLUTION_MS);
+    lastTick = now;
+  }, EL_RESOLUTION_MS);
   const cpu = process.cpuUsage();
   const started = performance.now();
   return {
     started,
     stop() {
-      const seconds = (performance.now() - started) / 1000;
+      const now = performance.now();
+      const seconds = (now - started) / 1000;
+      clearInterval(ticker);
       histogram.disable();
       const used = process.cpuUsage(cpu);
-      const p99 = histogram.count > 0 ? histogram.percentile(99) / 1e6 - EL_RESOLUTION_MS : 0;
-      return { seconds, cpuSec: (used.user + used.system) / 1e6, elP99Ms: Math.max(0, p99) };
+      const pending = now - lastTick - EL_RESOLUTION_MS;
+      const elMaxMs = Math.max(0, histogram.count > 0 ? histogram.max / 1e6 - EL_RESOLUTION_MS : 0, worstTick, pending);
+      // Fewer than 100 samples in the window means the loop was mostly busy: p99 is then the worst stall.
+      const elP99Ms =
+        histogram.count >= 100 ? Math.max(0, histogram.percentile(99) / 1e6 - EL_RESOLUTION_MS, pending) : elMaxMs;
+      return { seconds, cpuSec: (used.user + used.system) / 1e6, elP99Ms, elMaxMs };
     },
   };
 }
@@ -93,10 +116,12 @@ function main(client, workloads, version) {
         errors: fields.errors ?? 0,
         seconds: round(fields.seconds, 4),
         msgsPerSec: Math.round(fields.msgsPerSec ?? fields.msgs / fields.seconds),
-        peakRssMB: round(process.resourceUsage().maxRSS / 1024, 1),
+        peakRssMB: round(peakRssMB(), 1),
         cpuSec: round(fields.cpuSec, 3),
         elP99Ms: round(fields.elP99Ms, 2),
+        elMaxMs: round(fields.elMaxMs ?? 0, 2),
       };
+      if (fields.extra) Object.assign(line, fields.extra);
       if (fields.latencyMs) line.latencyMs = fields.latencyMs;
       line.version = typeof version === 'function' ? version() : version;
       await new Promise((resolve) => process.stdout.write(`${JSON.stringify(line)}\n`, resolve));
@@ -104,6 +129,16 @@ function main(client, workloads, version) {
       process.exit(fields.errors ? 1 : 0);
     })
     .catch(fail);
+}
+
+// The process's own high-water resident set. Not getrusage's maxRSS: on Linux
+// that starts from the parent's peak (a child of a big driver would inherit it).
+function peakRssMB() {
+  try {
+    const hwm = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (hwm) return Number(hwm[1]) / 1024;
+  } catch {}
+  return process.resourceUsage().maxRSS / 1024;
 }
 
 function sleep(ms) {
@@ -120,41 +155,64 @@ function round(value, digits) {
   return Math.round(value * f) / f;
 }
 
-/** Throughput-consume bookkeeping: the clock starts at the first message. */
+/**
+ * Throughput-consume bookkeeping: the clock starts at the first message; the
+ * run ends at `expect` messages, after `seconds`, or when nothing came for a
+ * second (a topic holding fewer messages than expected). onDone runs once.
+ */
 class ConsumeCounter {
-  constructor(config) {
+  constructor(config, onDone) {
     this.expect = config.expect;
     this.seconds = config.seconds;
+    this.onDone = onDone;
     this.count = 0;
     this.bytes = 0;
     this.measure = undefined;
     this.lastAt = 0;
     this.done = false;
+    this.timer = undefined;
   }
 
   /** Counts one message's value; returns true once the run is over. */
   add(value) {
-    if (this.measure === undefined) this.measure = startMeasuring();
+    if (this.measure === undefined) {
+      this.measure = startMeasuring();
+      this.lastAt = this.measure.started;
+      this.timer = setInterval(() => this.check(true), 100);
+    }
     this.count++;
     if (value) this.bytes += value.length;
-    return this.check();
+    // Reading the clock costs as much as a client's work per message: every 64th message is enough.
+    if ((this.count & 63) !== 0 && this.count < this.expect) return false;
+    this.lastAt = performance.now();
+    return this.check(false);
   }
 
-  check() {
+  check(fromTimer) {
     if (this.done) return true;
     const now = performance.now();
-    this.lastAt = now;
-    if (this.count >= this.expect || (this.measure && now - this.measure.started >= this.seconds * 1000)) {
+    if (fromTimer && this.count !== this.countAtTick) {
+      this.countAtTick = this.count;
+      this.progressAt = now;
+    }
+    if (
+      this.count >= this.expect ||
+      now - this.measure.started >= this.seconds * 1000 ||
+      (fromTimer && now - (this.progressAt ?? 0) > IDLE_END_MS)
+    ) {
       this.done = true;
+      clearInterval(this.timer);
+      this.result = this.#finish();
+      this.onDone?.();
     }
     return this.done;
   }
 
-  result() {
+  #finish() {
     const m = this.measure.stop();
     const seconds = (this.lastAt - this.measure.started) / 1000;
     // The first message starts the clock: it is not counted in the rate.
-    return { msgs: this.count, seconds, msgsPerSec: (this.count - 1) / seconds, cpuSec: m.cpuSec, elP99Ms: m.elP99Ms };
+    return { ...m, msgs: this.count, seconds, msgsPerSec: (this.count - 1) / seconds };
   }
 }
 

@@ -1,39 +1,52 @@
 // rdkafka-napi, used the fastest way its API allows: produce() in a loop
 // (allocation-free fast path) falling back to produceOrWait() on _QUEUE_FULL,
 // and consumer.batches().
+//
+// variant 'proposed' emulates, from the outside, the consumer changes proposed
+// in docs/benchmarks.md: fetch.queue.backoff.ms defaulting to 10 ms instead of
+// librdkafka's 1000 ms, and the pull loop letting the event loop run at least
+// every 10 ms while messages keep coming.
 'use strict';
 
 const h = require('./harness');
 const { Producer, Consumer, librdkafkaVersion } = require('../..');
 
-let config;
+const YIELD_EVERY_MS = 10;
 
-function producerConfig(lingerMs) {
+function producerConfig(config, lingerMs) {
   return {
     'bootstrap.servers': config.brokers,
-    acks: config.acks === 'all' ? 'all' : config.acks,
+    acks: config.acks,
     'linger.ms': lingerMs,
     ...(config.idempotence ? { 'enable.idempotence': true } : {}),
   };
 }
 
-function consumerConfig() {
-  return { 'bootstrap.servers': config.brokers, 'group.id': config.group, 'auto.offset.reset': 'earliest' };
+function newConsumer(config) {
+  return new Consumer({
+    'bootstrap.servers': config.brokers,
+    'group.id': config.group,
+    'auto.offset.reset': 'earliest',
+    ...(config.fetchWaitMs === undefined ? {} : { 'fetch.wait.max.ms': config.fetchWaitMs }),
+    ...(config.variant === 'proposed' ? { 'fetch.queue.backoff.ms': 10 } : {}),
+  });
 }
 
-async function produce(settings) {
-  config = settings;
-  const producer = new Producer(producerConfig(5));
-  let errors = 0;
-  producer.on('error', () => errors++); // failed deliveries come here when nobody listens for reports
-  await producer.connect();
-  const message = { topic: config.topic, value: Buffer.alloc(config.size, 'x') };
-  await producer.send(message); // warm-up: connections and topic metadata ready
+// for await over batches(), yielding to the event loop as proposed when asked to.
+async function* batchesOf(consumer, config) {
+  let lastYield = h.performance.now();
+  for await (const batch of consumer.batches()) {
+    yield batch;
+    if (config.variant === 'proposed' && h.performance.now() - lastYield >= YIELD_EVERY_MS) {
+      await new Promise(setImmediate);
+      lastYield = h.performance.now();
+    }
+  }
+}
 
-  const measure = h.startMeasuring();
-  const deadline = measure.started + config.seconds * 1000;
+async function produceLoop(producer, message, max, deadline, onMillion) {
   let sent = 0;
-  while (sent < config.max) {
+  while (sent < max) {
     try {
       producer.produce(message);
     } catch (error) {
@@ -41,35 +54,50 @@ async function produce(settings) {
       await producer.produceOrWait(message);
     }
     sent++;
-    if ((sent & 1023) === 0 && h.performance.now() >= deadline) break;
+    if ((sent & 1023) === 0) {
+      if (h.performance.now() >= deadline) break;
+      if (onMillion && sent % 1_000_000 < 1024) await onMillion(sent);
+    }
   }
-  await producer.flush(60_000);
+  return sent;
+}
+
+async function produce(config) {
+  const producer = new Producer(producerConfig(config, 5));
+  let errors = 0;
+  producer.on('error', () => errors++); // failed deliveries come here when nobody listens for reports
+  await producer.connect();
+  const message = { topic: config.topic, value: Buffer.alloc(config.size, 'x') };
+  await producer.send(message); // warm-up: connections and topic metadata ready
+
+  const measure = h.startMeasuring();
+  const sent = await produceLoop(producer, message, config.max, measure.started + config.seconds * 1000);
+  await producer.flush(120_000);
   const m = measure.stop();
   return { msgs: sent - errors, errors, ...m, cleanup: () => producer.disconnect() };
 }
 
-async function consume(settings) {
-  config = settings;
-  const consumer = new Consumer(consumerConfig());
+async function consume(config) {
+  const consumer = newConsumer(config);
   let errors = 0;
   consumer.on('error', () => errors++);
   await consumer.connect();
   consumer.subscribe([config.topic]);
-  const counter = new h.ConsumeCounter(config);
-  outer: for await (const batch of consumer.batches()) {
+  // Ending by time or idleness while the loop waits for messages: disconnect ends the loop.
+  const counter = new h.ConsumeCounter(config, () => consumer.disconnect());
+  outer: for await (const batch of batchesOf(consumer, config)) {
     for (const message of batch) {
       if (counter.add(message.value)) break outer;
     }
   }
-  return { ...counter.result(), errors, cleanup: () => consumer.disconnect() };
+  return { ...counter.result, errors, cleanup: () => consumer.disconnect() };
 }
 
-async function latency(settings) {
-  config = settings;
-  const consumer = new Consumer(consumerConfig());
+async function latency(config) {
+  const consumer = newConsumer(config);
   await consumer.connect();
   consumer.subscribe([config.topic]);
-  const producer = new Producer(producerConfig(0));
+  const producer = new Producer(producerConfig(config, 0));
   let errors = 0;
   producer.on('error', () => errors++);
   await producer.connect();
@@ -79,7 +107,7 @@ async function latency(settings) {
   const rate = h.fixedRate(config.rate, (count) => {
     for (let i = 0; i < count; i++) producer.produce({ topic: config.topic, value: h.stampedValue(config.size) });
   });
-  outer: for await (const batch of consumer.batches()) {
+  outer: for await (const batch of batchesOf(consumer, config)) {
     for (const message of batch) {
       measure ??= h.startMeasuring();
       if (recorder.add(message.value)) break outer;
@@ -97,4 +125,60 @@ async function latency(settings) {
   };
 }
 
-h.main('rdkafka-napi', { produce, consume, latency }, () => `${require('../../package.json').version} (librdkafka ${librdkafkaVersion})`);
+// Memory over a long run (--long): produce `max` messages, then consume them,
+// sampling memory after a forced GC (node --expose-gc) at every million.
+async function soak(config) {
+  const sample = () => {
+    global.gc?.();
+    const usage = process.memoryUsage();
+    return { rssMB: round1(usage.rss / 2 ** 20), heapMB: round1(usage.heapUsed / 2 ** 20), externalMB: round1(usage.external / 2 ** 20) };
+  };
+  const producer = new Producer(producerConfig(config, 5));
+  let errors = 0;
+  producer.on('error', () => errors++);
+  await producer.connect();
+  const message = { topic: config.topic, value: Buffer.alloc(config.size, 'x') };
+  const produced = [];
+  const measure = h.startMeasuring();
+  const sent = await produceLoop(producer, message, config.max, Infinity, async () => {
+    produced.push(sample());
+  });
+  await producer.flush(300_000);
+  const produceSeconds = (h.performance.now() - measure.started) / 1000;
+  await producer.disconnect();
+
+  const consumer = newConsumer(config);
+  consumer.on('error', () => errors++);
+  await consumer.connect();
+  consumer.subscribe([config.topic]);
+  const consumed = [];
+  let count = 0;
+  let consumeStarted = 0;
+  outer: for await (const batch of batchesOf(consumer, config)) {
+    consumeStarted ||= h.performance.now();
+    for (let i = 0; i < batch.length; i++) {
+      if (++count % 1_000_000 === 0) consumed.push(sample());
+      if (count >= sent) break outer;
+    }
+  }
+  const consumeSeconds = (h.performance.now() - consumeStarted) / 1000;
+  const m = measure.stop();
+  return {
+    msgs: count,
+    errors,
+    ...m,
+    msgsPerSec: count / consumeSeconds,
+    extra: { produced: sent, produceSeconds: round1(produceSeconds), consumeSeconds: round1(consumeSeconds), memory: { produced, consumed } },
+    cleanup: () => consumer.disconnect(),
+  };
+}
+
+function round1(value) {
+  return Math.round(value * 10) / 10;
+}
+
+h.main(
+  'rdkafka-napi',
+  { produce, consume, latency, soak },
+  () => `${require('../../package.json').version} (librdkafka ${librdkafkaVersion})`,
+);

@@ -79,7 +79,12 @@ function run(moduleName, client) {
 
   function newConsumer() {
     return new Kafka.KafkaConsumer(
-      { 'bootstrap.servers': config.brokers, 'group.id': config.group, 'enable.auto.commit': true },
+      {
+        'bootstrap.servers': config.brokers,
+        'group.id': config.group,
+        'enable.auto.commit': true,
+        ...(config.fetchWaitMs === undefined ? {} : { 'fetch.wait.max.ms': config.fetchWaitMs }),
+      },
       { 'auto.offset.reset': 'earliest' },
     );
   }
@@ -90,20 +95,20 @@ function run(moduleName, client) {
     let errors = 0;
     consumer.on('event.error', () => errors++);
     await connect(consumer);
-    const counter = new h.ConsumeCounter(config);
     const finished = h.deferred();
+    const counter = new h.ConsumeCounter(config, finished.resolve);
     consumer.subscribe([config.topic]);
     const next = () =>
       consumer.consume(1000, (error, messages) => {
         if (error) errors++;
         for (const message of messages ?? []) {
-          if (counter.add(message.value)) return finished.resolve();
+          if (counter.add(message.value)) return;
         }
         setImmediate(next);
       });
     next();
     await finished.promise;
-    return { ...counter.result(), errors, cleanup: () => disconnect(consumer) };
+    return { ...counter.result, errors, cleanup: () => disconnect(consumer) };
   }
 
   async function latency(settings) {

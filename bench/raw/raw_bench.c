@@ -6,6 +6,7 @@
  * Usage: raw_bench mode=produce|consume|latency key=value...
  *   brokers=HOST:PORT topic=NAME seconds=S max=N size=BYTES acks=1|all
  *   idempotence=0|1 linger=MS group=ID expect=N rate=MSG_PER_S warmup=S
+ *   fetchwait=MS (fetch.wait.max.ms, when given)
  * Prints one JSON line on stdout (the fields bench/clients/harness.js prints).
  */
 #define _GNU_SOURCE
@@ -42,10 +43,26 @@ static double cpu_s(void) {
          ru.ru_stime.tv_usec / 1e6;
 }
 
+/* The process's own high-water resident set (VmHWM). Not getrusage's
+ * ru_maxrss: on Linux that starts from the parent's peak. */
 static double peak_rss_mb(void) {
-  struct rusage ru;
-  getrusage(RUSAGE_SELF, &ru);
-  return (double)ru.ru_maxrss / 1024.0;
+  FILE *status = fopen("/proc/self/status", "r");
+  char line[256];
+  double mb = 0;
+  while (status && fgets(line, sizeof(line), status)) {
+    long kb;
+    if (sscanf(line, "VmHWM: %ld kB", &kb) == 1) {
+      mb = kb / 1024.0;
+      break;
+    }
+  }
+  if (status) fclose(status);
+  if (mb == 0) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    mb = (double)ru.ru_maxrss / 1024.0;
+  }
+  return mb;
 }
 
 static void die(const char *what, const char *detail) {
@@ -138,6 +155,7 @@ static rd_kafka_t *new_consumer(int argc, char **argv) {
   set(conf, "bootstrap.servers", arg(argc, argv, "brokers", "127.0.0.1:9092"));
   set(conf, "group.id", arg(argc, argv, "group", "raw-bench"));
   set(conf, "auto.offset.reset", "earliest");
+  if (*arg(argc, argv, "fetchwait", "")) set(conf, "fetch.wait.max.ms", arg(argc, argv, "fetchwait", ""));
   rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof(errstr));
   if (!rk) die("rd_kafka_new", errstr);
   rd_kafka_poll_set_consumer(rk);
@@ -160,7 +178,7 @@ static int run_consume(int argc, char **argv) {
   double t0 = 0, cpu0 = 0, last = 0, give_up = now_s() + 60;
   while (count < expect) {
     double now = now_s();
-    if (t0 > 0 && now - t0 >= seconds) break;
+    if (t0 > 0 && (now - t0 >= seconds || now - last > 1.0)) break; /* time up, or nothing more to read */
     if (t0 == 0 && now > give_up) die("consume", "no message within 60 s");
     ssize_t n = rd_kafka_consume_batch_queue(queue, 100, batch, BATCH);
     for (ssize_t i = 0; i < n; i++) {
@@ -170,7 +188,7 @@ static int run_consume(int argc, char **argv) {
           fprintf(stderr, "raw_bench: consume error: %s\n", rd_kafka_message_errstr(m));
       } else {
         if (t0 == 0) {
-          t0 = now_s();
+          t0 = last = now_s();
           cpu0 = cpu_s();
         }
         count++;

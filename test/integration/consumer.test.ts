@@ -61,14 +61,27 @@ describe.each(targets())('Consumer on $name', ({ name, start }) => {
     expect(new Set(alone.map((m) => `${m.partition}:${m.offset}`)).size).toBe(total);
     for (const offsets of byPartition(alone).values()) expect(isAscending(offsets)).toBe(true);
 
+    // The group forms first (on an empty topic), then the messages arrive: a
+    // stable group must see each message exactly once.
+    const groupTopic = uniqueTopic('group-trio');
+    await cluster.createTopic(groupTopic, 8);
     const groupId = uniqueTopic('trio');
     const trio = [consumer({ 'group.id': groupId }), consumer({ 'group.id': groupId }), consumer({ 'group.id': groupId })];
     await Promise.all(trio.map((member) => member.connect()));
-    for (const member of trio) member.subscribe(topic);
+    for (const member of trio) member.subscribe(groupTopic);
+    const readers = trio.map((member) => new BoundedReader(member.batches()[Symbol.asyncIterator]()));
     const seen: Message[][] = [[], [], []];
+    const formed = Date.now() + 30_000;
+    while (trio.some((member) => member.assignment().length === 0) && Date.now() < formed) {
+      await Promise.all(readers.map((reader, i) => reader.next(100).then((batch) => batch && seen[i].push(...batch))));
+    }
+    expect(trio.map((member) => member.assignment().length).reduce((a, b) => a + b, 0)).toBe(8);
+    for (let p = 0; p < 8; p++) {
+      for (let i = 0; i < 250; i++) producer.produce({ topic: groupTopic, partition: p, value: `v${p}-${i}` });
+    }
+    await producer.flush(30_000);
     await Promise.all(
-      trio.map(async (member, i) => {
-        const reader = new BoundedReader(member.batches()[Symbol.asyncIterator]());
+      readers.map(async (reader, i) => {
         const deadline = Date.now() + 30_000;
         while (seen.reduce((sum, list) => sum + list.length, 0) < total && Date.now() < deadline) {
           const batch = await reader.next(200);
