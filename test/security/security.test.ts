@@ -129,7 +129,9 @@ describe('TLS', () => {
       'ssl.ca.location': '/etc/ssl/certs/ca-certificates.crt',
     });
     expect(error.message).toMatch(/SSL|certificate|handshake/i);
-    expect(error.code).toBe('_SSL');
+    // librdkafka reports a failed verification as _SSL or, on a retried handshake, _TRANSPORT.
+    expect(['_SSL', '_TRANSPORT']).toContain(error.code);
+    expect(error.message).toMatch(/certificate verify failed/);
   });
 
   it("keeps Node's own OpenSSL working beside ours in the same process", async () => {
