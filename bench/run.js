@@ -8,6 +8,7 @@
 //   npm run bench -- --long       adds the memory soak (10 M messages)
 //   options: --rounds N  --clients a,b  --workloads a,b  --no-mock  --no-real
 //            --no-write (print only)  --port BASE (default 39400)
+//            --report-only (rewrite the docs from the last run's saved numbers)
 //
 // Each measurement runs in a fresh process (bench/clients/*.js, or the C
 // program bench/raw/raw_bench.c built here) that prints one JSON line; the
@@ -674,7 +675,12 @@ function svgChart(all) {
       const s = all[`${clusterName}/${w.id}`];
       const ours = s?.['rdkafka-napi']?.msgsPerSec;
       if (!ours) continue;
-      const group = { label: `${clusterName === 'real' ? 'broker' : 'mock'} · ${w.title.replace(/^(Produce|Consume), /, '$1 ').replace(', acks=1', '')}`, bars: [] };
+      const short = w.title
+        .replace(/^(Produce|Consume), /, '$1 ')
+        .replace(', acks=1', '')
+        .replace(/ partitions?/, ' p.')
+        .replace('acks=all + idempotence', 'acks=all+idem.');
+      const group = { label: `${clusterName === 'real' ? 'broker' : 'mock'} · ${short}`, bars: [] };
       for (const client of CLIENTS) {
         if (client.id === 'rdkafka-napi' || client.variant) continue;
         const theirs = s[client.id]?.msgsPerSec;
@@ -693,7 +699,7 @@ function svgChart(all) {
   };
   const barH = 9;
   const gap = 10;
-  const left = 330;
+  const left = 300;
   const plotW = 520;
   const top = 58;
   const minR = 0.25;
@@ -708,7 +714,7 @@ function svgChart(all) {
     group.bars.forEach((bar, i) => {
       const by = y + i * barH;
       if (bar.ratio === undefined) {
-        parts.push(`<text x="${left + 4}" y="${by + barH - 1}" class="na">${esc(bar.client.label)}: not measured</text>`);
+        parts.push(`<text x="${left + 4}" y="${by + barH - 1}" class="na">${esc(bar.client.label)}: n/a</text>`);
         return;
       }
       const x0 = x(1);
@@ -720,7 +726,7 @@ function svgChart(all) {
     });
     y += h + gap;
   }
-  const height = y + 40;
+  const height = y + 58;
   const ticks = [0.25, 0.5, 1, 2, 4, 8, 16, 32, 64];
   const axis = ticks
     .map((t) => `<line x1="${x(t)}" y1="${top - 6}" x2="${x(t)}" y2="${y - gap + 4}" class="${t === 1 ? 'one' : 'grid'}"/><text x="${x(t)}" y="${y + 8}" text-anchor="middle" class="t">${t}×</text>`)
@@ -731,7 +737,7 @@ function svgChart(all) {
   const legend = CLIENTS.filter((c) => colors[c.id])
     .map((c, i) => {
       const lx = 10 + (i % 3) * 290;
-      const ly = height - 24 + Math.floor(i / 3) * 14 - 8;
+      const ly = y + 30 + Math.floor(i / 3) * 14;
       return `<rect x="${lx}" y="${ly - 8}" width="10" height="8" fill="${colors[c.id]}"/><text x="${lx + 14}" y="${ly}" class="t">${esc(c.label)}</text>`;
     })
     .join('');
@@ -751,7 +757,31 @@ function svgChart(all) {
 }
 
 // --------------------------------------------------------------------- main
+function writeReport(context) {
+  const all = {};
+  for (const [key, byClient] of Object.entries(context.results)) {
+    all[key] = {};
+    for (const [id, runs] of Object.entries(byClient)) all[key][id] = summarize(runs);
+  }
+  const md = markdown({ ...context, all });
+  if (WRITE) {
+    fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'docs', 'benchmarks.md'), md);
+    fs.writeFileSync(path.join(root, 'docs', 'benchmarks.svg'), svgChart(all));
+  } else {
+    process.stdout.write(md);
+  }
+}
+
 async function main() {
+  const resultsFile = path.join(cacheDir, `results-${MODE.name}.json`);
+  if (flag('--report-only')) {
+    const saved = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+    Object.assign(MODE, saved.mode);
+    writeReport({ ...saved, started: new Date(saved.started), finished: new Date(saved.finished) });
+    log(`rewrote the docs from ${resultsFile}`);
+    return;
+  }
   const started = new Date();
   const loadBefore = os.loadavg().map((l) => l.toFixed(1)).join(' ');
   buildRaw();
@@ -795,24 +825,21 @@ async function main() {
     await stopAll();
   }
   const finished = new Date();
-  const all = {};
-  for (const [key, byClient] of Object.entries(results)) {
-    all[key] = {};
-    for (const [id, runs] of Object.entries(byClient)) all[key][id] = summarize(runs);
-  }
-  const context = { all, soakResult, peers, started, finished, loadBefore, loadAfter: os.loadavg().map((l) => l.toFixed(1)).join(' '), clusters };
-  const md = markdown(context);
+  const context = {
+    mode: MODE,
+    results,
+    soakResult,
+    peers,
+    started,
+    finished,
+    loadBefore,
+    loadAfter: os.loadavg().map((l) => l.toFixed(1)).join(' '),
+    clusters,
+  };
   fs.mkdirSync(cacheDir, { recursive: true });
-  const resultsFile = path.join(cacheDir, `results-${MODE.name}.json`);
-  fs.writeFileSync(resultsFile, JSON.stringify({ mode: MODE, results, soakResult }, null, 2));
-  if (WRITE) {
-    fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
-    fs.writeFileSync(path.join(root, 'docs', 'benchmarks.md'), md);
-    fs.writeFileSync(path.join(root, 'docs', 'benchmarks.svg'), svgChart(all));
-    log(`wrote docs/benchmarks.md and docs/benchmarks.svg (every run's numbers: ${resultsFile})`);
-  } else {
-    process.stdout.write(md);
-  }
+  fs.writeFileSync(resultsFile, JSON.stringify(context, null, 2));
+  writeReport(context);
+  if (WRITE) log(`wrote docs/benchmarks.md and docs/benchmarks.svg (every run's numbers: ${resultsFile})`);
   log(`done in ${((finished - started) / 60000).toFixed(1)} min`);
 }
 
