@@ -103,10 +103,8 @@ AdminClient::AdminClient(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Admi
 }
 
 AdminClient::~AdminClient() {
-  if (rk_ != nullptr) {
-    napi_remove_env_cleanup_hook(Env(), &AdminClient::OnEnvCleanup, this);
-    rd_kafka_destroy(rk_);
-  }
+  if (rk_ != nullptr) napi_remove_env_cleanup_hook(Env(), &AdminClient::OnEnvCleanup, this);
+  // owner_ destroys the handle now, or when the last running operation lets go.
 }
 
 rd_kafka_t* AdminClient::Handle(Napi::Env env) {
@@ -124,6 +122,7 @@ Napi::Value AdminClient::JsConnect(const Napi::CallbackInfo& info) {
   if (rk == nullptr) ThrowKafkaError(env, RD_KAFKA_RESP_ERR__INVALID_ARG, std::string("Cannot create admin client: ") + errstr);
   pending_conf_.release();
   rk_ = rk;
+  owner_ = ShareHandle(rk);
   napi_add_env_cleanup_hook(env, &AdminClient::OnEnvCleanup, this);
   return env.Undefined();
 }
@@ -131,7 +130,7 @@ Napi::Value AdminClient::JsConnect(const Napi::CallbackInfo& info) {
 // createTopics([{topic, partitions, replicationFactor, config: {k: v}}], timeoutMs)
 Napi::Value AdminClient::JsCreateTopics(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  rd_kafka_t* rk = Handle(env);
+  Handle(env);
   Napi::Array specs = info[0].As<Napi::Array>();
   int timeout_ms = info[1].As<Napi::Number>().Int32Value();
   std::vector<rd_kafka_NewTopic_t*> topics;
@@ -158,7 +157,8 @@ Napi::Value AdminClient::JsCreateTopics(const Napi::CallbackInfo& info) {
   }
   return RunOffThread<AdminResult>(
       env, "rdkafka-napi:create-topics",
-      [rk, topics, timeout_ms]() {
+      [owner = owner_, topics, timeout_ms]() {
+        rd_kafka_t* rk = owner.get();
         QueuePtr reply(rd_kafka_queue_new(rk));
         rd_kafka_AdminOptions_t* options = MakeOptions(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS, timeout_ms);
         rd_kafka_CreateTopics(rk, const_cast<rd_kafka_NewTopic_t**>(topics.data()), topics.size(), options, reply.get());
@@ -172,7 +172,7 @@ Napi::Value AdminClient::JsCreateTopics(const Napi::CallbackInfo& info) {
 // deleteTopics([name], timeoutMs)
 Napi::Value AdminClient::JsDeleteTopics(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  rd_kafka_t* rk = Handle(env);
+  Handle(env);
   Napi::Array names = info[0].As<Napi::Array>();
   int timeout_ms = info[1].As<Napi::Number>().Int32Value();
   std::vector<rd_kafka_DeleteTopic_t*> topics;
@@ -181,7 +181,8 @@ Napi::Value AdminClient::JsDeleteTopics(const Napi::CallbackInfo& info) {
   }
   return RunOffThread<AdminResult>(
       env, "rdkafka-napi:delete-topics",
-      [rk, topics, timeout_ms]() {
+      [owner = owner_, topics, timeout_ms]() {
+        rd_kafka_t* rk = owner.get();
         QueuePtr reply(rd_kafka_queue_new(rk));
         rd_kafka_AdminOptions_t* options = MakeOptions(rk, RD_KAFKA_ADMIN_OP_DELETETOPICS, timeout_ms);
         rd_kafka_DeleteTopics(rk, const_cast<rd_kafka_DeleteTopic_t**>(topics.data()), topics.size(), options, reply.get());
@@ -194,19 +195,19 @@ Napi::Value AdminClient::JsDeleteTopics(const Napi::CallbackInfo& info) {
 
 Napi::Value AdminClient::JsGetMetadata(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  return FetchMetadata(env, Handle(env), info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : std::string(),
+  Handle(env);
+  return FetchMetadata(env, owner_, info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : std::string(),
                        info[1].ToBoolean().Value(), info[2].As<Napi::Number>().Int32Value());
 }
 
 Napi::Value AdminClient::JsClose(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  rd_kafka_t* rk = rk_;
+  if (rk_ != nullptr) napi_remove_env_cleanup_hook(env, &AdminClient::OnEnvCleanup, this);
   rk_ = nullptr;
-  if (rk != nullptr) napi_remove_env_cleanup_hook(env, &AdminClient::OnEnvCleanup, this);
   return RunOffThread<int>(
       env, "rdkafka-napi:admin-close",
-      [rk]() {
-        if (rk != nullptr) rd_kafka_destroy(rk);
+      [owner = std::move(owner_)]() mutable {
+        owner.reset();  // destroys the handle unless an operation still holds it
         return 0;
       },
       [](Napi::Env env, int&) -> Napi::Value { return env.Undefined(); });
@@ -214,7 +215,7 @@ Napi::Value AdminClient::JsClose(const Napi::CallbackInfo& info) {
 
 void AdminClient::OnEnvCleanup(void* self) {
   auto* client = static_cast<AdminClient*>(self);
-  if (client->rk_ != nullptr) rd_kafka_destroy(client->rk_);
+  client->owner_.reset();  // destroys the handle now, or when the last running operation lets go
   client->rk_ = nullptr;
 }
 

@@ -28,7 +28,8 @@ class AdminClient : public Napi::ObjectWrap<AdminClient> {
   static void OnEnvCleanup(void* self);
 
   ConfPtr pending_conf_;
-  rd_kafka_t* rk_ = nullptr;
+  rd_kafka_t* rk_ = nullptr;  // owner_.get() while connected
+  SharedHandle owner_;
 };
 
 }  // namespace rdkafka_napi

@@ -127,6 +127,7 @@ Napi::Value Consumer::JsConnect(const Napi::CallbackInfo& info) {
   }
   pending_conf_.release();
   rk_ = rk;
+  owner_ = ShareHandle(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
   // One queue for everything: messages, rebalances, errors, logs, stats.
   rd_kafka_poll_set_consumer(rk_);
   consumer_queue_.reset(rd_kafka_queue_get_consumer(rk_));
@@ -373,13 +374,14 @@ Napi::Value Consumer::JsApplyRebalance(const Napi::CallbackInfo& info) {
 // queue to outlive a close.
 Napi::Value Consumer::JsCommit(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  rd_kafka_t* rk = Handle(env);
+  Handle(env);
   PartitionListPtr offsets;
   if (info[0].IsArray()) offsets = PartitionListFromJs(env, info[0], "offsets");
   rd_kafka_topic_partition_list_t* raw = offsets.release();
   return RunOffThread<PartitionListResult>(
       env, "rdkafka-napi:commit",
-      [rk, raw]() {
+      [owner = owner_, raw]() {
+        rd_kafka_t* rk = owner.get();
         PartitionListPtr owned(raw);
         PartitionListResult result;
         // Commit into our own queue so the result is ours, not the global callback's.
@@ -406,12 +408,13 @@ Napi::Value Consumer::JsCommit(const Napi::CallbackInfo& info) {
 
 Napi::Value Consumer::JsCommitted(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  rd_kafka_t* rk = Handle(env);
+  Handle(env);
   rd_kafka_topic_partition_list_t* raw = PartitionListFromJs(env, info[0], "partitions").release();
   int timeout_ms = info[1].As<Napi::Number>().Int32Value();
   return RunOffThread<PartitionListResult>(
       env, "rdkafka-napi:committed",
-      [rk, raw, timeout_ms]() {
+      [owner = owner_, raw, timeout_ms]() {
+        rd_kafka_t* rk = owner.get();
         PartitionListResult result;
         result.list.reset(raw);
         result.err = rd_kafka_committed(rk, raw, timeout_ms);
@@ -436,12 +439,13 @@ Napi::Value Consumer::JsStoreOffsets(const Napi::CallbackInfo& info) {
 
 Napi::Value Consumer::JsSeek(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  rd_kafka_t* rk = Handle(env);
+  Handle(env);
   rd_kafka_topic_partition_list_t* raw = PartitionListFromJs(env, info[0], "partitions").release();
   int timeout_ms = info[1].As<Napi::Number>().Int32Value();
   return RunOffThread<PartitionListResult>(
       env, "rdkafka-napi:seek",
-      [rk, raw, timeout_ms]() {
+      [owner = owner_, raw, timeout_ms]() {
+        rd_kafka_t* rk = owner.get();
         PartitionListResult result;
         result.list.reset(raw);
         rd_kafka_error_t* error = rd_kafka_seek_partitions(rk, raw, timeout_ms);
@@ -471,7 +475,7 @@ Napi::Value Consumer::JsResume(const Napi::CallbackInfo& info) {
 
 Napi::Value Consumer::JsQueryWatermarkOffsets(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  rd_kafka_t* rk = Handle(env);
+  Handle(env);
   std::string topic = info[0].As<Napi::String>().Utf8Value();
   int32_t partition = info[1].As<Napi::Number>().Int32Value();
   int timeout_ms = info[2].As<Napi::Number>().Int32Value();
@@ -482,7 +486,8 @@ Napi::Value Consumer::JsQueryWatermarkOffsets(const Napi::CallbackInfo& info) {
   };
   return RunOffThread<Watermarks>(
       env, "rdkafka-napi:watermarks",
-      [rk, topic, partition, timeout_ms]() {
+      [owner = owner_, topic, partition, timeout_ms]() {
+        rd_kafka_t* rk = owner.get();
         Watermarks marks;
         marks.err = rd_kafka_query_watermark_offsets(rk, topic.c_str(), partition, &marks.low, &marks.high, timeout_ms);
         return marks;
@@ -502,12 +507,13 @@ Napi::Value Consumer::JsQueryWatermarkOffsets(const Napi::CallbackInfo& info) {
 
 Napi::Value Consumer::JsOffsetsForTimes(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  rd_kafka_t* rk = Handle(env);
+  Handle(env);
   rd_kafka_topic_partition_list_t* raw = PartitionListFromJs(env, info[0], "partitions").release();
   int timeout_ms = info[1].As<Napi::Number>().Int32Value();
   return RunOffThread<PartitionListResult>(
       env, "rdkafka-napi:offsets-for-times",
-      [rk, raw, timeout_ms]() {
+      [owner = owner_, raw, timeout_ms]() {
+        rd_kafka_t* rk = owner.get();
         PartitionListResult result;
         result.list.reset(raw);
         result.err = rd_kafka_offsets_for_times(rk, raw, timeout_ms);
@@ -518,7 +524,8 @@ Napi::Value Consumer::JsOffsetsForTimes(const Napi::CallbackInfo& info) {
 
 Napi::Value Consumer::JsGetMetadata(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  return FetchMetadata(env, Handle(env), info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : std::string(),
+  Handle(env);
+  return FetchMetadata(env, owner_, info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : std::string(),
                        info[1].ToBoolean().Value(), info[2].As<Napi::Number>().Int32Value());
 }
 
@@ -556,13 +563,13 @@ Napi::Value Consumer::JsClose(const Napi::CallbackInfo& info) {
     napi_remove_env_cleanup_hook(env, &Consumer::OnEnvCleanup, this);
     cleanup_hook_added_ = false;
   }
-  rd_kafka_t* rk = rk_;
   rd_kafka_queue_t* queue = consumer_queue_.release();
   auto done = std::make_shared<std::promise<void>>();
   close_done_ = done->get_future().share();
   return RunOffThread<rd_kafka_resp_err_t>(
       env, "rdkafka-napi:consumer-close",
-      [rk, queue, done]() {
+      [owner = std::move(owner_), queue, done]() mutable {
+        rd_kafka_t* rk = owner.get();
         // Leaves the group (committing when auto-commit is on), serving the
         // final revocation through OnRebalance's closing branch.
         rd_kafka_resp_err_t err = rd_kafka_consumer_close(rk);
@@ -575,7 +582,7 @@ Napi::Value Consumer::JsClose(const Napi::CallbackInfo& info) {
           for (ssize_t i = 0; i < count; i++) rd_kafka_message_destroy(leftovers[i]);
         }
         rd_kafka_queue_destroy(queue);
-        rd_kafka_destroy(rk);
+        owner.reset();  // destroys the handle unless an operation still holds it
         done->set_value();  // from here on nothing reaches this Consumer
         return err;
       },
@@ -677,7 +684,7 @@ void Consumer::DestroyNow() {
   wakeup_.Detach();
   consumer_queue_.reset();
   stashed_partitions_.reset();
-  rd_kafka_destroy_flags(rk_, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+  owner_.reset();  // destroys the handle now, or when the last running operation lets go
   rk_ = nullptr;
   wakeup_.Release();
 }

@@ -87,7 +87,8 @@ class Consumer : public Napi::ObjectWrap<Consumer> {
   static void OnEnvCleanup(void* self);
 
   ConfPtr pending_conf_;
-  rd_kafka_t* rk_ = nullptr;
+  rd_kafka_t* rk_ = nullptr;  // owner_.get() while connected (until close() settles)
+  SharedHandle owner_;
   QueuePtr consumer_queue_;
   QueueWakeup wakeup_;
   std::atomic<bool> closing_{false};

@@ -61,10 +61,11 @@ Napi::Object ToJs(Napi::Env env, const rd_kafka_metadata_t* metadata) {
 
 }  // namespace
 
-Napi::Promise FetchMetadata(Napi::Env env, rd_kafka_t* rk, const std::string& topic, bool all_topics, int timeout_ms) {
+Napi::Promise FetchMetadata(Napi::Env env, SharedHandle owner, const std::string& topic, bool all_topics, int timeout_ms) {
   return RunOffThread<MetadataResult>(
       env, "rdkafka-napi:metadata",
-      [rk, topic, all_topics, timeout_ms]() {
+      [owner, topic, all_topics, timeout_ms]() {
+        rd_kafka_t* rk = owner.get();
         MetadataResult result;
         rd_kafka_topic_t* only_topic = topic.empty() ? nullptr : rd_kafka_topic_new(rk, topic.c_str(), nullptr);
         const rd_kafka_metadata_t* metadata = nullptr;

@@ -72,6 +72,7 @@ Napi::Promise RunOffThread(Napi::Env env, const char* name, std::function<Result
 
   std::thread([job = job.release()]() {
     job->result = job->work();
+    job->work = nullptr;  // drops what the work held (a handle's last owner destroys it) on this thread
     std::unique_lock<std::mutex> lock(job->mutex);
     if (job->env_gone) {  // teardown came first: `completion` is gone, nobody else holds the job
       lock.unlock();

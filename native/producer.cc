@@ -69,6 +69,7 @@ Napi::Value Producer::JsConnect(const Napi::CallbackInfo& info) {
   }
   pending_conf_.release();
   rk_ = rk;
+  owner_ = ShareHandle(rk);
   main_queue_.reset(rd_kafka_queue_get_main(rk_));
   rd_kafka_set_log_queue(rk_, main_queue_.get());
 
@@ -230,17 +231,26 @@ Napi::Value Producer::JsFlush(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (rk_ == nullptr) ThrowKafkaError(env, RD_KAFKA_RESP_ERR__STATE, "Producer is not connected");
   int timeout_ms = info[0].As<Napi::Number>().Int32Value();
-  rd_kafka_t* rk = rk_;
+  struct FlushResult {
+    rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+    int still_queued = 0;
+  };
   // With delivery reports as events, rd_kafka_flush waits for the out-queue
   // to empty without serving callbacks, so it is safe off the JS thread; the
   // reports themselves are drained here as they arrive.
-  return RunOffThread<rd_kafka_resp_err_t>(
-      env, "rdkafka-napi:flush", [rk, timeout_ms]() { return rd_kafka_flush(rk, timeout_ms); },
-      [rk](Napi::Env env, rd_kafka_resp_err_t& err) -> Napi::Value {
-        if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-          std::string message = "Flush timed out with " + std::to_string(rd_kafka_outq_len(rk)) +
+  return RunOffThread<FlushResult>(
+      env, "rdkafka-napi:flush",
+      [owner = owner_, timeout_ms]() {
+        FlushResult result;
+        result.err = rd_kafka_flush(owner.get(), timeout_ms);
+        if (result.err != RD_KAFKA_RESP_ERR_NO_ERROR) result.still_queued = rd_kafka_outq_len(owner.get());
+        return result;
+      },
+      [](Napi::Env env, FlushResult& result) -> Napi::Value {
+        if (result.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+          std::string message = "Flush timed out with " + std::to_string(result.still_queued) +
                                 " messages or requests still queued; wait longer or disconnect() to fail them";
-          ThrowKafkaError(env, err, message, ErrorFlags{false, 1, false});
+          ThrowKafkaError(env, result.err, message, ErrorFlags{false, 1, false});
         }
         return env.Undefined();
       });
@@ -258,7 +268,7 @@ Napi::Value Producer::JsPurge(const Napi::CallbackInfo& info) {
 Napi::Value Producer::JsGetMetadata(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (rk_ == nullptr) ThrowKafkaError(env, RD_KAFKA_RESP_ERR__STATE, "Producer is not connected");
-  return FetchMetadata(env, rk_, info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : std::string(),
+  return FetchMetadata(env, owner_, info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : std::string(),
                        info[1].ToBoolean().Value(), info[2].As<Napi::Number>().Int32Value());
 }
 
@@ -275,7 +285,6 @@ Napi::Value Producer::JsClose(const Napi::CallbackInfo& info) {
   topics_.clear();
   topic_indexes_.clear();
   main_queue_.reset();
-  rd_kafka_t* rk = rk_;
   rk_ = nullptr;
   if (cleanup_hook_added_) {
     napi_remove_env_cleanup_hook(env, &Producer::OnEnvCleanup, this);
@@ -283,8 +292,8 @@ Napi::Value Producer::JsClose(const Napi::CallbackInfo& info) {
   }
   return RunOffThread<int>(
       env, "rdkafka-napi:producer-close",
-      [rk]() {
-        rd_kafka_destroy(rk);
+      [owner = std::move(owner_)]() mutable {
+        owner.reset();  // destroys the handle unless an operation still holds it
         return 0;
       },
       [this](Napi::Env env, int&) -> Napi::Value {
@@ -307,7 +316,7 @@ void Producer::DestroyNow() {
   for (rd_kafka_topic_t* topic : topics_) rd_kafka_topic_destroy(topic);
   topics_.clear();
   main_queue_.reset();
-  rd_kafka_destroy(rk_);
+  owner_.reset();  // destroys the handle now, or when the last running operation lets go
   rk_ = nullptr;
   wakeup_.Release();
 }

@@ -47,7 +47,8 @@ class Producer : public Napi::ObjectWrap<Producer> {
   static void OnEnvCleanup(void* self);
 
   ConfPtr pending_conf_;
-  rd_kafka_t* rk_ = nullptr;
+  rd_kafka_t* rk_ = nullptr;  // owner_.get() while connected
+  SharedHandle owner_;
   QueuePtr main_queue_;
   QueueWakeup wakeup_;
   std::vector<rd_kafka_topic_t*> topics_;

@@ -44,4 +44,13 @@ using HeadersPtr = std::unique_ptr<rd_kafka_headers_t, HeadersDeleter>;
 using ErrorPtr = std::unique_ptr<rd_kafka_error_t, ErrorDeleter>;
 using MetadataPtr = std::unique_ptr<const rd_kafka_metadata_t, MetadataDeleter>;
 
+// A client's rd_kafka_t, shared by the client and the operations running on
+// their own threads (RunOffThread): the last owner destroys it, so a teardown
+// (environment cleanup hook, finalizer) never frees a handle that an
+// operation is still inside.
+using SharedHandle = std::shared_ptr<rd_kafka_t>;
+inline SharedHandle ShareHandle(rd_kafka_t* rk, int destroy_flags = 0) {
+  return SharedHandle(rk, [destroy_flags](rd_kafka_t* handle) { rd_kafka_destroy_flags(handle, destroy_flags); });
+}
+
 }  // namespace rdkafka_napi
