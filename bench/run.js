@@ -7,7 +7,7 @@
 //   npm run bench -- --quick      1 round, shorter workloads, no latency run on the mock (~4 min)
 //   npm run bench -- --long       adds the memory soak (10 M messages)
 //   options: --rounds N  --clients a,b  --workloads a,b  --no-mock  --no-real
-//            --no-write (print only)  --port BASE (default 39400)
+//            --no-write (print only)  --port BASE (default 29400)
 //            --report-only (rewrite the docs from the last run's saved numbers)
 //
 // Each measurement runs in a fresh process (bench/clients/*.js, or the C
@@ -46,7 +46,7 @@ if (option('--rounds')) MODE.rounds = MODE.mockRounds = Number(option('--rounds'
 const MOCK_FILL_PER_PARTITION = 30_000; // the mock keeps only ~45,000 100-byte messages per partition
 const MOCK_FETCH_WAIT_MS = 10;
 const LONG_MESSAGES = 10_000_000;
-const BASE_PORT = Number(option('--port', 39400));
+const BASE_PORT = Number(option('--port', 29400));
 const ONLY_CLIENTS = option('--clients', '').split(',').filter(Boolean);
 const ONLY_WORKLOADS = option('--workloads', '').split(',').filter(Boolean);
 const WRITE = !flag('--no-write');

@@ -3,7 +3,7 @@
 # RDKAFKA_NAPI_SYSTEM_LIBRDKAFKA=1) in a scratch copy of the repository, so
 # build/ and prebuilds/ here stay untouched, and runs the producer and
 # consumer suites there: on the mock cluster and on a real broker that
-# vitest's global setup starts on KAFKA_TEST_PORT (default 39500).
+# vitest's global setup starts on KAFKA_TEST_PORT (default 29500).
 #
 # Usage: bash scripts/check-system-librdkafka.sh [extra vitest arguments]
 # Environment: KAFKA_TEST_PORT, KAFKA_VERSION (scripts/kafka-broker.sh),
@@ -48,7 +48,7 @@ log "the addon loads librdkafka $loaded from $(ldd "$addon" | awk '/librdkafka\.
 
 start=$SECONDS
 status=0
-(cd "$work" && KAFKA_TEST_PORT="${KAFKA_TEST_PORT:-39500}" \
+(cd "$work" && KAFKA_TEST_PORT="${KAFKA_TEST_PORT:-29500}" \
   node node_modules/vitest/vitest.mjs run test/integration/producer.test.ts test/integration/consumer.test.ts "$@") \
   || status=$?
 log "suites ran in $((SECONDS - start)) s (exit status $status) against librdkafka $version"

@@ -14,11 +14,13 @@
 #   scripts/kafka-broker.sh status     --dir RUN_DIR
 #
 # stdout carries only the result: `start` prints the bootstrap servers
-# (e.g. 127.0.0.1:39092, comma-separated for 3 brokers), `start-node` the
+# (e.g. 127.0.0.1:29092, comma-separated for 3 brokers), `start-node` the
 # restarted node's address, `fetch` the libs directory. Progress and errors go
 # to stderr.
 #
-# Ports, for node N (1-based) and base port B (default 39092):
+# Ports, for node N (1-based) and base port B (default 29092; every fixed port
+# of the tests and benchmarks sits below Linux's ephemeral range, 32768-60999,
+# so a mock cluster's or a client's auto-assigned port never takes one):
 #   PLAINTEXT      B+N-1   (the bootstrap servers)
 #   CONTROLLER     B+10+N-1
 #   SASL_PLAINTEXT B+20+N-1   (--security: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)
@@ -53,7 +55,7 @@ CMD=${1:-}
 [ $# -gt 0 ] && shift
 VERSION=${KAFKA_VERSION:-$DEFAULT_KAFKA_VERSION}
 RUN_DIR=
-BASE_PORT=39092
+BASE_PORT=29092
 BROKERS=1
 NODE=
 SECURITY=0

@@ -25,7 +25,7 @@ function broker(...args: string[]): string {
 
 beforeAll(() => {
   runDir = mkdtempSync(path.join(tmpdir(), 'rdkafka-napi-trio-'));
-  bootstrap = broker('start', '--brokers', '3', '--port', process.env.KAFKA_CLUSTER_TEST_PORT ?? '39800');
+  bootstrap = broker('start', '--brokers', '3', '--port', process.env.KAFKA_CLUSTER_TEST_PORT ?? '29800');
 }, 180_000);
 
 afterAll(() => {

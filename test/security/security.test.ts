@@ -19,7 +19,7 @@ let env: Record<string, string>;
 
 beforeAll(() => {
   runDir = mkdtempSync(path.join(tmpdir(), 'rdkafka-napi-secure-'));
-  execFileSync('bash', [script, 'start', '--dir', runDir, '--port', process.env.KAFKA_SECURE_TEST_PORT ?? '39600', '--security'], {
+  execFileSync('bash', [script, 'start', '--dir', runDir, '--port', process.env.KAFKA_SECURE_TEST_PORT ?? '29600', '--security'], {
     stdio: ['ignore', 'pipe', 'inherit'],
     timeout: 120_000,
   });

@@ -31,7 +31,7 @@ export default function setup(project: TestProject): (() => void) | undefined {
   }
   const runDir = mkdtempSync(path.join(tmpdir(), 'rdkafka-napi-broker-'));
   const started = Date.now();
-  const bootstrap = execFileSync('bash', [script, 'start', '--dir', runDir, '--port', process.env.KAFKA_TEST_PORT ?? '39092'], {
+  const bootstrap = execFileSync('bash', [script, 'start', '--dir', runDir, '--port', process.env.KAFKA_TEST_PORT ?? '29092'], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   }).trim();
