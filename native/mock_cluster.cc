@@ -41,6 +41,9 @@ MockCluster::MockCluster(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Mock
     host_ = nullptr;
     ThrowKafkaError(env, RD_KAFKA_RESP_ERR__FAIL, "Cannot start mock cluster: no listener could be opened on 127.0.0.1");
   }
+#if RD_KAFKA_VERSION >= 0x020e0000
+  rd_kafka_mock_group_initial_rebalance_delay_ms(cluster_, info[1].As<Napi::Number>().Int32Value());
+#endif
   napi_add_env_cleanup_hook(env, &MockCluster::OnEnvCleanup, this);
 }
 

@@ -122,7 +122,7 @@ export interface NativeAddon {
     onReadable: () => void,
     onEvent: NativeEventHandler,
   ) => NativeConsumer;
-  NativeMockCluster: new (brokerCount: number) => NativeMockCluster;
+  NativeMockCluster: new (brokerCount: number, groupInitialRebalanceDelayMs: number) => NativeMockCluster;
   NativeAdminClient: new (config: Record<string, string>) => NativeAdminClient;
   setKafkaErrorFactory(factory: (errno: number, message: string, details: object) => Error): void;
   librdkafkaVersion: string;

@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { ApiKeys, MockCluster, Producer } from '../../src';
+import { ApiKeys, Consumer, MockCluster, Producer, librdkafkaVersion } from '../../src';
+import { collect } from '../support/consume';
+import { uniqueTopic } from '../support/mock';
 
 describe('MockCluster', () => {
   let cluster: MockCluster;
@@ -45,6 +47,44 @@ describe('MockCluster', () => {
     expect(() => cluster.setBrokerDown(0)).toThrowError(/brokerId/);
     expect(() => new MockCluster({ brokers: 0 })).toThrowError(/options.brokers/);
   });
+
+  // librdkafka 2.14 lets the mock's group.initial.rebalance.delay.ms be set; older
+  // ones keep the broker default of 3 s, which the option then cannot change.
+  const [major, minor] = librdkafkaVersion.split('.').map(Number);
+  const rebalanceDelaySettable = major > 2 || (major === 2 && minor >= 14);
+
+  it('starts a new group at once unless groupInitialRebalanceDelayMs says otherwise', async () => {
+    async function msUntilFirstMessage(options: ConstructorParameters<typeof MockCluster>[0]): Promise<number> {
+      const mock = new MockCluster(options);
+      const topic = uniqueTopic('delay');
+      mock.createTopic(topic);
+      const producer = new Producer({ 'bootstrap.servers': mock.bootstrapServers });
+      const consumer = new Consumer({
+        'bootstrap.servers': mock.bootstrapServers,
+        'group.id': topic,
+        'auto.offset.reset': 'earliest',
+      });
+      try {
+        await producer.connect();
+        await producer.send({ topic, value: 'first' });
+        await consumer.connect();
+        const joining = Date.now();
+        consumer.subscribe([topic]);
+        const [message] = await collect(consumer, 1, 20_000);
+        expect(message.value?.toString()).toBe('first');
+        return Date.now() - joining;
+      } finally {
+        await consumer.disconnect();
+        await producer.disconnect();
+        await mock.close();
+      }
+    }
+    const byDefault = await msUntilFirstMessage({});
+    const delayed = await msUntilFirstMessage({ groupInitialRebalanceDelayMs: 3000 });
+    expect(delayed).toBeGreaterThanOrEqual(2900);
+    if (rebalanceDelaySettable) expect(byDefault).toBeLessThan(2000);
+    else expect(byDefault).toBeGreaterThanOrEqual(2900);
+  }, 60_000);
 
   it('refuses use after close', async () => {
     const short = new MockCluster();
