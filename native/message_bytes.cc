@@ -3,6 +3,21 @@
 namespace rdkafka_napi {
 
 bool ReadMessageBytes(napi_env env, napi_value value, std::string& scratch, BytesView* out) {
+  // Buffers and Uint8Arrays first, in one call: it fails cheaply on anything
+  // else, and it is the common case on the hot path.
+  {
+    napi_typedarray_type array_type;
+    size_t element_count = 0;
+    void* data = nullptr;
+    if (napi_get_typedarray_info(env, value, &array_type, &element_count, &data, nullptr, nullptr) == napi_ok) {
+      if (array_type != napi_uint8_array && array_type != napi_uint8_clamped_array && array_type != napi_int8_array) {
+        return false;
+      }
+      out->data = element_count == 0 ? "" : data;  // empty, not null: a zero-length value
+      out->length = element_count;
+      return true;
+    }
+  }
   napi_valuetype type;
   if (napi_typeof(env, value, &type) != napi_ok) return false;
   switch (type) {
@@ -18,23 +33,6 @@ bool ReadMessageBytes(napi_env env, napi_value value, std::string& scratch, Byte
       napi_get_value_string_utf8(env, value, scratch.data(), length + 1, &length);
       out->data = scratch.data();
       out->length = length;
-      return true;
-    }
-    case napi_object: {
-      bool is_typed_array = false;
-      napi_is_typedarray(env, value, &is_typed_array);
-      if (!is_typed_array) return false;
-      napi_typedarray_type array_type;
-      size_t element_count = 0;
-      void* data = nullptr;
-      if (napi_get_typedarray_info(env, value, &array_type, &element_count, &data, nullptr, nullptr) !=
-              napi_ok ||
-          (array_type != napi_uint8_array && array_type != napi_uint8_clamped_array &&
-           array_type != napi_int8_array)) {
-        return false;
-      }
-      out->data = element_count == 0 ? "" : data;  // empty, not null: a zero-length value
-      out->length = element_count;
       return true;
     }
     default:

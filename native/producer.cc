@@ -20,7 +20,6 @@ Napi::Function Producer::Define(Napi::Env env) {
                      {
                          InstanceMethod<&Producer::JsConnect>("connect"),
                          InstanceMethod<&Producer::JsTopicIndex>("topicIndex"),
-                         InstanceMethod<&Producer::JsProduce>("produce"),
                          InstanceMethod<&Producer::JsProduceWithExtras>("produceWithExtras"),
                          InstanceMethod<&Producer::JsFlush>("flush"),
                          InstanceMethod<&Producer::JsPurge>("purge"),
@@ -52,6 +51,46 @@ Producer::Producer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Producer>(
   report_capacity_ = slab.ElementLength() / kReportStride;
   on_reports_ = Napi::Persistent(info[2].As<Napi::Function>());
   on_event_ = Napi::Persistent(info[3].As<Napi::Function>());
+  // The hot path as an own function of this instance: its callback data is
+  // `this`, so a call needs no napi_unwrap (a private-symbol lookup per call).
+  napi_value fast;
+  napi_create_function(env, "produce", NAPI_AUTO_LENGTH, &Producer::FastProduce, this, &fast);
+  info.This().As<Napi::Object>().Set("produce", Napi::Value(env, fast));
+}
+
+// produce(topicIndex, partition, value, key) -> error code (0: enqueued).
+// Returns codes instead of throwing: the hot path stays branch-light and the
+// TypeScript layer turns a non-zero code into a KafkaError with context.
+// Plain N-API, no ObjectWrap: the instance comes as callback data.
+napi_value Producer::FastProduce(napi_env env, napi_callback_info cbinfo) {
+  size_t argc = 4;
+  napi_value argv[4];
+  void* data;
+  napi_get_cb_info(env, cbinfo, &argc, argv, nullptr, &data);
+  auto* self = static_cast<Producer*>(data);
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__STATE;
+  if (self->rk_ != nullptr && argc == 4) {
+    uint32_t topic_index;
+    int32_t partition;
+    napi_get_value_uint32(env, argv[0], &topic_index);
+    napi_get_value_int32(env, argv[1], &partition);
+    BytesView value, key;
+    if (topic_index >= self->topics_.size()) {
+      err = RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC;
+    } else if (!ReadMessageBytes(env, argv[2], self->value_scratch_, &value) ||
+               !ReadMessageBytes(env, argv[3], self->key_scratch_, &key)) {
+      err = RD_KAFKA_RESP_ERR__INVALID_TYPE;
+    } else {
+      err = rd_kafka_producev(self->rk_, RD_KAFKA_V_RKT(self->topics_[topic_index]), RD_KAFKA_V_PARTITION(partition),
+                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                              RD_KAFKA_V_VALUE(const_cast<void*>(value.data), value.length),
+                              RD_KAFKA_V_KEY(key.data, key.length), RD_KAFKA_V_END);
+      if (err == RD_KAFKA_RESP_ERR_NO_ERROR && ++self->in_flight_ == 1) self->wakeup_.SetKeepAlive(Napi::Env(env), true);
+    }
+  }
+  napi_value result;
+  napi_create_int32(env, err, &result);
+  return result;
 }
 
 Producer::~Producer() { DestroyNow(); }
@@ -123,13 +162,6 @@ rd_kafka_resp_err_t Producer::Enqueue(napi_env env, const Napi::CallbackInfo& in
       RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR && ++in_flight_ == 1) wakeup_.SetKeepAlive(Napi::Env(env), true);
   return err;
-}
-
-// produce(topicIndex, partition, value, key) -> error code (0: enqueued).
-// Returns codes instead of throwing: the hot path stays branch-light and the
-// TypeScript layer turns a non-zero code into a KafkaError with context.
-Napi::Value Producer::JsProduce(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), Enqueue(info.Env(), info, 0, nullptr, nullptr));
 }
 
 // produceWithExtras(topicIndex, partition, value, key, timestampMs, messageId, headers|null)

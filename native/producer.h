@@ -29,7 +29,8 @@ class Producer : public Napi::ObjectWrap<Producer> {
  private:
   Napi::Value JsConnect(const Napi::CallbackInfo& info);
   Napi::Value JsTopicIndex(const Napi::CallbackInfo& info);
-  Napi::Value JsProduce(const Napi::CallbackInfo& info);
+  // Installed as an own `produce` function of each instance (see the constructor).
+  static napi_value FastProduce(napi_env env, napi_callback_info info);
   Napi::Value JsProduceWithExtras(const Napi::CallbackInfo& info);
   Napi::Value JsFlush(const Napi::CallbackInfo& info);
   Napi::Value JsPurge(const Napi::CallbackInfo& info);

@@ -7,7 +7,19 @@ void QueueWakeup::Start(Napi::Env env, rd_kafka_queue_t* queue, const char* name
   queue_ = queue;
   on_ready_ = std::move(on_ready);
   on_finalized_ = std::move(on_finalized);
+  env_ = env;
+  context_ = std::make_unique<Napi::AsyncContext>(env, name);
+  uv_loop_t* loop = nullptr;
+  napi_get_uv_event_loop(env, &loop);
+  check_ = new uv_check_t;
+  uv_check_init(loop, check_);
+  check_->data = this;
+  uv_unref(reinterpret_cast<uv_handle_t*>(check_));  // keep-alive stays the function's business
   tsfn_ = WakeFunction::New(env, name, 0, 1, this, [](Napi::Env, void*, QueueWakeup* self) {
+    uv_close(reinterpret_cast<uv_handle_t*>(self->check_),
+             [](uv_handle_t* handle) { delete reinterpret_cast<uv_check_t*>(handle); });
+    self->check_ = nullptr;
+    self->context_.reset();
     if (self->on_finalized_) self->on_finalized_();
   });
   running_ = true;
@@ -27,10 +39,28 @@ void QueueWakeup::Request() {
 }
 
 void QueueWakeup::OnWake(Napi::Env env, Napi::Function, QueueWakeup* self, QueueWakeup*) {
+  if (env == nullptr || !self->running_ || self->check_ == nullptr) {
+    self->wake_pending_.store(false);
+    return;
+  }
+  // Runs right after this poll phase, in the same loop iteration; wake_pending_
+  // stays set until then, so no further wake is queued meanwhile.
+  uv_check_start(self->check_, &QueueWakeup::OnCheck);
+}
+
+void QueueWakeup::OnCheck(uv_check_t* handle) {
+  auto* self = static_cast<QueueWakeup*>(handle->data);
+  uv_check_stop(handle);
   self->wake_pending_.store(false);
-  if (env == nullptr || !self->running_) return;
+  if (!self->running_) return;
+  Napi::Env env(self->env_);
   Napi::HandleScope scope(env);
-  self->on_ready_(env);
+  Napi::CallbackScope callback_scope(env, *self->context_);  // microtasks run as it closes
+  try {
+    self->on_ready_(env);
+  } catch (const Napi::Error& error) {
+    napi_fatal_exception(env, error.Value());
+  }
 }
 
 void QueueWakeup::Detach() {

@@ -6,8 +6,11 @@
 #include <librdkafka/rdkafka.h>
 #include <napi.h>
 
+#include <uv.h>
+
 #include <atomic>
 #include <functional>
+#include <memory>
 
 namespace rdkafka_napi {
 
@@ -38,6 +41,14 @@ class QueueWakeup {
   // Typed, so a wake costs no allocation (the lambda form of NonBlockingCall
   // allocates a wrapper that node-addon-api leaks if it is still queued at teardown).
   using WakeFunction = Napi::TypedThreadSafeFunction<QueueWakeup, QueueWakeup, &QueueWakeup::OnWake>;
+  // JS thread, check phase: where on_ready runs. Inside the thread-safe
+  // function's dispatch, a wake requested while on_ready runs would be served
+  // at once, up to 1000 times in a row, and timers would wait for all of them.
+  static void OnCheck(uv_check_t* handle);
+
+  uv_check_t* check_ = nullptr;  // closed and freed when the function is finalized
+  napi_env env_ = nullptr;
+  std::unique_ptr<Napi::AsyncContext> context_;
 
   WakeFunction tsfn_;
   rd_kafka_queue_t* queue_ = nullptr;
