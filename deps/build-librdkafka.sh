@@ -21,7 +21,7 @@ RDKAFKA_VERSION=2.14.2
 # top-level directory is confluentinc-librdkafka-6516057/).
 RDKAFKA_PINNED_SHA256=4d53568c13717b167d12c7b2a0fe12aeb5d6bfe02de53df5b68f86d870a81b33
 # Bump when the recipe below changes in a way that affects the output.
-RECIPE_REVISION=2
+RECIPE_REVISION=3
 
 UPSTREAM_URL="https://api.github.com/repos/confluentinc/librdkafka/tarball/refs/tags/v${RDKAFKA_VERSION}"
 DEBIAN_SOURCE_PACKAGE=librdkafka
@@ -39,6 +39,8 @@ case "${1:-}" in
 esac
 
 CC="${CC:-cc}"
+# Our changes to librdkafka, applied in name order (each says why at its top).
+PATCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/patches"
 EXPECTED_SHA256="${RDKAFKA_NAPI_LIBRDKAFKA_SHA256:-$RDKAFKA_PINNED_SHA256}"
 CACHE_DIR="${RDKAFKA_NAPI_CACHE:-$HOME/.cache/rdkafka-napi}"
 # OpenSSL is linked statically (link-flags.txt), so its compiled-in CA paths are
@@ -64,6 +66,7 @@ check_prerequisites() {
   command -v tar >/dev/null 2>&1 || add "tar" tar
   command -v gzip >/dev/null 2>&1 || add "gzip" gzip
   command -v sha256sum >/dev/null 2>&1 || add "sha256sum (coreutils)" coreutils
+  command -v patch >/dev/null 2>&1 || add "patch" patch
 
   if command -v "$CC" >/dev/null 2>&1; then
     local spec header pkg what
@@ -97,7 +100,8 @@ recipe=$RECIPE_REVISION
 configure=${CONFIGURE_FLAGS[*]}
 cflags=$BUILD_CFLAGS
 cc=$CC
-compiler=$compiler_id"
+compiler=$compiler_id
+patches=$(cat "$PATCH_DIR"/*.patch 2>/dev/null | sha256sum | cut -c1-16)"
 key="$(printf '%s' "$key_input" | sha256sum | cut -c1-12)"
 mkdir -p "$CACHE_DIR"
 CACHE_DIR="$(cd "$CACHE_DIR" && pwd -P)"
@@ -443,6 +447,14 @@ src="$WORK/src"
 mkdir -p "$src"
 tar -xf "$tarball" -C "$src" --strip-components=1
 [[ -x "$src/configure" && -f "$src/src/rdkafka.h" ]] || die "unexpected tarball layout (no configure / src/rdkafka.h)"
+for patch_file in "$PATCH_DIR"/*.patch; do
+  [[ -f "$patch_file" ]] || continue
+  log "applying $(basename "$patch_file")"
+  if ! patch -d "$src" -p1 --forward --batch --quiet <"$patch_file" >"$WORK/patch.log" 2>&1; then
+    cat "$WORK/patch.log" >&2
+    die "$(basename "$patch_file") does not apply to librdkafka $RDKAFKA_VERSION"
+  fi
+done
 
 log "configure: ${CONFIGURE_FLAGS[*]} CFLAGS='$BUILD_CFLAGS'"
 if ! (cd "$src" && CC="$CC" CFLAGS="$BUILD_CFLAGS" ./configure --prefix="$PREFIX" "${CONFIGURE_FLAGS[@]}") \
