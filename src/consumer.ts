@@ -58,6 +58,10 @@ export interface ConsumerEvents extends ClientEvents {
   commit: [error: KafkaError | null, offsets: TopicPartitionOffset[]];
 }
 
+const LOOP_TURN_EVERY_MS = 10;
+// librdkafka 2.1.0 introduced fetch.queue.backoff.ms (0x020100ff).
+const FETCH_QUEUE_BACKOFF_SINCE = 0x02010000;
+
 type ConsumerState = 'created' | 'connected' | 'disconnecting' | 'closed';
 
 // Processed-but-unstored position of the batch being iterated.
@@ -82,7 +86,14 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   #readableSignaled = false;
   #pullOwner = 0;
   #pullFinished: Promise<void> | undefined;
+  // While messages are always ready, a loop would run on promise jobs alone
+  // and starve timers and I/O: every pull after this long yields once.
+  #lastLoopTurn = performance.now();
   #current: BatchInProgress | undefined;
+  // Fetched, but no loop body finished them: the tail of a batch whose loop
+  // was left (break, throw, a newer loop). librdkafka has moved past them, so
+  // the next pull serves them first.
+  #unfinished: Message[] = [];
   #fatalError: KafkaError | undefined;
   #lastClientError: KafkaError | undefined;
   #disconnecting: Promise<void> | undefined;
@@ -102,6 +113,11 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     // librdkafka hands it over, unless the user asks for librdkafka's way.
     this.#storesOffsets = nativeConfig['enable.auto.offset.store'] === undefined;
     if (this.#storesOffsets) nativeConfig['enable.auto.offset.store'] = 'false';
+    // librdkafka pauses a partition's fetching for this long once its local
+    // queue is full (1 s by default): a fast loop then drains the queue and
+    // waits out most of that second. 10 ms keeps fetches flowing at full speed
+    // and costs nothing when the loop is slow (the queue bound still holds).
+    if (native.librdkafkaVersionNumber >= FETCH_QUEUE_BACKOFF_SINCE) nativeConfig['fetch.queue.backoff.ms'] ??= '10';
     this.#maxBatchSize = expectInteger('options.maxBatchSize', options.maxBatchSize ?? 1000, 1, 100_000);
     if (options.rebalance !== undefined && typeof options.rebalance !== 'function') {
       throw invalid('options.rebalance', 'a function', options.rebalance);
@@ -189,6 +205,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
       const progress: BatchInProgress = { messages: batch, processed: 0, stored: 0, fetchedAtSeek: this.#seekCounter };
       this.#current = progress;
       for (const message of batch) {
+        if (this.#current !== progress) return; // a newer loop took over the rest
         if (this.#seekCounter !== progress.fetchedAtSeek && this.#soughtAfter(message, progress)) {
           progress.processed++;
           continue;
@@ -263,11 +280,14 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     for (const entry of list) if (entry.offset === undefined) throw invalid('position.offset', 'an offset', undefined);
     this.#storeProcessed();
     this.#seekCounter++;
+    const sought = new Set<string>();
     for (const entry of list) {
       const key = `${entry.topic}\u0000${entry.partition}`;
+      sought.add(key);
       this.#soughtAt.set(key, this.#seekCounter);
       this.#storedUpTo.delete(key); // after a seek back, lower offsets are the new truth
     }
+    this.#dropUnfinished(sought);
     const result = await this.#track(this.#usable().seek(list, timeoutMs));
     throwFirstPartitionError(result, 'seek');
   }
@@ -356,7 +376,15 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
       finish = resolve;
     });
     try {
+      if (performance.now() - this.#lastLoopTurn > LOOP_TURN_EVERY_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        this.#lastLoopTurn = performance.now();
+      }
       this.#storeProcessed();
+      this.#keepUnfinishedTail();
+      if (this.#unfinished.length > 0 && this.#state === 'connected' && owner === this.#pullOwner) {
+        return this.#unfinished.splice(0, maxMessages);
+      }
       let collected: Message[] | undefined;
       let deadline = 0;
       for (;;) {
@@ -463,6 +491,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     };
     if (event.type === 'revoke') {
       this.#storeProcessed();
+      this.#dropUnfinished(new Set(event.partitions.map(({ topic, partition }) => `${topic}\u0000${partition}`)));
       await this.#runRebalanceHandler(event);
       this.#applyRebalance();
       for (const { topic, partition } of event.partitions) this.#storedUpTo.delete(`${topic}\u0000${partition}`);
@@ -524,6 +553,23 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     this.#storeForward(next);
   }
 
+  // Moves what the last loop left unfinished to the front of the queue served
+  // next, without messages of partitions sought since they were fetched.
+  #keepUnfinishedTail(): void {
+    const current = this.#current;
+    if (current === undefined) return;
+    this.#current = undefined;
+    if (current.processed >= current.messages.length) return;
+    let tail = current.messages.slice(current.processed);
+    if (this.#seekCounter !== current.fetchedAtSeek) tail = tail.filter((message) => !this.#soughtAfter(message, current));
+    this.#unfinished = tail.concat(this.#unfinished);
+  }
+
+  #dropUnfinished(partitionKeys: Set<string>): void {
+    if (this.#unfinished.length === 0) return;
+    this.#unfinished = this.#unfinished.filter((message) => !partitionKeys.has(`${message.topic}\u0000${message.partition}`));
+  }
+
   #storeForward(offsets: NativePartitionOffset[]): void {
     const forward = offsets.filter((entry) => {
       const key = `${entry.topic}\u0000${entry.partition}`;
@@ -568,6 +614,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
       this.#readableWaiter = () => {
         if (timer) clearTimeout(timer);
         this.#readableSignaled = false;
+        this.#lastLoopTurn = performance.now(); // woken from the event loop: it just had its turn
         if (this.#state === 'connected') this.#native.setKeepAlive(false);
         resolve();
       };

@@ -277,6 +277,23 @@ describe.each(targets())('Consumer on $name', ({ name, start }) => {
     expect(handled).toBe(10);
     const committed = await reader.commit();
     expect(committed).toMatchObject([{ topic, partition: 0, offset: 9 }]);
+    // The rest of that batch was fetched already; the next loop starts with it.
+    const offsets: number[] = [];
+    for await (const message of reader) {
+      offsets.push(message.offset);
+      if (message.offset === 19) break;
+    }
+    expect(offsets).toEqual(Array.from({ length: 11 }, (_, i) => 9 + i));
+    // batches() left part-way keeps the whole batch for the next loop, too.
+    await reader.seek({ topic, partition: 0, offset: 5 });
+    const sizes: number[] = [];
+    for await (const batch of reader.batches({ maxMessages: 4 })) {
+      sizes.push(batch.length);
+      expect(batch[0].offset).toBe(5);
+      if (sizes.length === 1) break;
+    }
+    const [again] = await collect(reader, 4, 10_000);
+    expect(again.offset).toBe(5);
   });
 
   it('round-trips keys, headers, tombstones and timestamps byte for byte', async () => {

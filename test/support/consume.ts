@@ -1,17 +1,25 @@
 // Helpers to drive consumers in tests, always bounded in time.
 import type { Consumer, Message } from '../../src';
 
+// One reader per consumer across collect() calls: leaving a loop part-way
+// hands its batch to the next loop again (it was not finished), so each call
+// goes on with the same loop instead.
+const readers = new WeakMap<Consumer, BoundedReader<Message[]>>();
+
 /** Reads until `count` messages arrived or `timeoutMs` passed; resolves with what came. */
 export async function collect(consumer: Consumer, count: number, timeoutMs: number): Promise<Message[]> {
+  let reader = readers.get(consumer);
+  if (reader === undefined) {
+    reader = new BoundedReader(consumer.batches({ maxMessages: 500 })[Symbol.asyncIterator]());
+    readers.set(consumer, reader);
+  }
   const messages: Message[] = [];
-  const reader = new BoundedReader(consumer.batches({ maxMessages: 500 })[Symbol.asyncIterator]());
   const deadline = Date.now() + timeoutMs;
   while (messages.length < count) {
     const batch = await reader.next(deadline - Date.now());
     if (batch === undefined) break;
     messages.push(...batch);
   }
-  reader.stop();
   return messages;
 }
 
