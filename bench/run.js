@@ -38,7 +38,7 @@ const option = (name, fallback) => {
 };
 const QUICK = flag('--quick');
 const LONG = flag('--long');
-// extras: the 1 KiB and acks=all+idempotence workloads, and our consumer with the proposed defaults.
+// extras: the 1 KiB and acks=all+idempotence workloads.
 const MODE = QUICK
   ? { name: 'quick', rounds: 1, mockRounds: 1, produceSeconds: 1.5, consumeSeconds: 1.5, latencySeconds: 2, mockLatencySeconds: 2, fill: 1_000_000, extras: false }
   : { name: 'full', rounds: 3, mockRounds: 2, produceSeconds: 2, consumeSeconds: 2, latencySeconds: 3, mockLatencySeconds: 2, fill: 2_000_000, extras: true };
@@ -76,16 +76,6 @@ const CLIENTS = [
     peer: '@platformatic/kafka',
     script: 'platformatic.js',
     noMock: 'cannot talk to librdkafka’s mock cluster (its ApiVersions v3 request is refused)',
-  },
-  // Not shipped: our consumer with the changes proposed in the report, emulated from outside.
-  {
-    id: 'rdkafka-napi-proposed',
-    label: 'rdkafka-napi + proposed consumer defaults (not shipped)',
-    ours: true,
-    variant: 'proposed',
-    script: 'rdkafka-napi.js',
-    only: ['consume', 'latency'],
-    extra: true,
   },
 ].filter((c) => (ONLY_CLIENTS.length === 0 ? MODE.extras || !c.extra : ONLY_CLIENTS.includes(c.id)));
 
@@ -644,7 +634,6 @@ function markdown(context) {
     'ckjs-kafkajs': 'send() of 1,000 messages, 4 in flight; eachBatch, js.consumer.max.batch.size 1000',
     kafkajs: 'send() of 1,000 messages, 4 in flight; eachBatch',
     platformatic: 'send() of 1,000 messages, 4 in flight; consume() stream, "data" events',
-    'rdkafka-napi-proposed': 'ours with fetch.queue.backoff.ms=10 and a yield to the event loop every 10 ms of consuming',
   };
   for (const client of CLIENTS) {
     let version = '';

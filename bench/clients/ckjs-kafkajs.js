@@ -7,8 +7,6 @@
 const h = require('./harness');
 
 const { Kafka, logLevel } = h.peerModule('@confluentinc/kafka-javascript').KafkaJS;
-const BATCH = 1000;
-const IN_FLIGHT = 4;
 const CONSUMER_BATCH = Number(process.env.BENCH_CKJS_BATCH ?? 1000);
 const version = () => {
   const { librdkafkaVersion } = h.peerModule('@confluentinc/kafka-javascript');
@@ -30,8 +28,8 @@ function newProducer(kafka, config, lingerMs) {
   });
 }
 
-function newConsumer(kafka, config) {
-  return kafka.consumer({
+async function subscribedConsumer(kafka, config) {
+  const consumer = kafka.consumer({
     kafkaJS: {
       groupId: config.group,
       fromBeginning: true,
@@ -39,92 +37,13 @@ function newConsumer(kafka, config) {
     },
     'js.consumer.max.batch.size': CONSUMER_BATCH,
   });
-}
-
-async function produce(config) {
-  const kafka = newKafka(config);
-  const producer = newProducer(kafka, config, 5);
-  await producer.connect();
-  const value = Buffer.alloc(config.size, 'x');
-  const messages = Array.from({ length: BATCH }, () => ({ value }));
-  await producer.send({ topic: config.topic, messages: [{ value }] }); // warm-up
-
-  const measure = h.startMeasuring();
-  const deadline = measure.started + config.seconds * 1000;
-  let sent = 0;
-  let errors = 0;
-  const inFlight = new Set();
-  while (sent < config.max && h.performance.now() < deadline) {
-    const request = producer.send({ topic: config.topic, messages }).catch(() => {
-      errors += BATCH;
-    });
-    inFlight.add(request);
-    request.then(() => inFlight.delete(request));
-    sent += BATCH;
-    if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
-  }
-  await Promise.all(inFlight);
-  const m = measure.stop();
-  return { msgs: sent - errors, errors, ...m, cleanup: () => producer.disconnect() };
-}
-
-async function consume(config) {
-  const kafka = newKafka(config);
-  const consumer = newConsumer(kafka, config);
   await consumer.connect();
   await consumer.subscribe({ topics: [config.topic] });
-  const finished = h.deferred();
-  const counter = new h.ConsumeCounter(config, finished.resolve);
-  await consumer.run({
-    eachBatch: async ({ batch }) => {
-      if (counter.done) return;
-      for (const message of batch.messages) {
-        if (counter.add(message.value)) return;
-      }
-    },
-  });
-  await finished.promise;
-  return { ...counter.result, cleanup: () => consumer.disconnect() };
+  return consumer;
 }
 
-async function latency(config) {
-  const kafka = newKafka(config);
-  const consumer = newConsumer(kafka, config);
-  await consumer.connect();
-  await consumer.subscribe({ topics: [config.topic] });
-  const producer = newProducer(kafka, config, 0);
-  await producer.connect();
-
-  const recorder = new h.LatencyRecorder(config);
-  const finished = h.deferred();
-  let measure;
-  await consumer.run({
-    eachBatch: async ({ batch }) => {
-      for (const message of batch.messages) {
-        measure ??= h.startMeasuring();
-        if (recorder.add(message.value)) return finished.resolve();
-      }
-    },
-  });
-  let errors = 0;
-  const rate = h.fixedRate(config.rate, (count) => {
-    const messages = [];
-    for (let i = 0; i < count; i++) messages.push({ value: h.stampedValue(config.size) });
-    producer.send({ topic: config.topic, messages }).catch(() => {
-      errors += count;
-    });
-  });
-  await finished.promise;
-  const sendSeconds = rate.stop();
-  const m = measure.stop();
-  return {
-    msgs: recorder.measured,
-    errors,
-    ...m,
-    msgsPerSec: rate.sent / sendSeconds,
-    latencyMs: recorder.percentiles(),
-    cleanup: () => Promise.all([producer.disconnect(), consumer.disconnect()]),
-  };
+function sender(producer, config) {
+  return (messages) => producer.send({ topic: config.topic, messages });
 }
 
-h.main('confluent (KafkaJS API)', { produce, consume, latency }, version);
+h.main('confluent (KafkaJS API)', h.kafkaJsWorkloads({ newKafka, newProducer, subscribedConsumer, sender }), version);

@@ -1,5 +1,6 @@
 // What every client runner shares: the workload settings it is given, the
-// measurements it takes, and the one JSON line it prints.
+// measurements it takes, the one JSON line it prints, and the workload loops
+// that are the same for several clients but for how they send or receive.
 //
 // A runner is started as `node bench/clients/<client>.js '<settings JSON>'`
 // and prints one line on stdout:
@@ -21,6 +22,10 @@ const path = require('node:path');
 const EL_RESOLUTION_MS = 5;
 // A consumer that got nothing for this long has read everything there is.
 const IDLE_END_MS = 1000;
+// Batched clients send this many messages per send() with this many sends unanswered,
+// as KafkaJS's docs and @confluentinc/kafka-javascript's migration guide advise for throughput.
+const SEND_BATCH = 1000;
+const SENDS_IN_FLIGHT = 4;
 
 /**
  * Workload settings (all runners understand all of them):
@@ -36,7 +41,6 @@ const IDLE_END_MS = 1000;
  *   mock       true when the cluster is librdkafka's mock cluster
  *   fetchWaitMs consumers' longest fetch wait, when set (the mock cluster answers
  *              a fetch only after this wait when it has nothing new: latency runs set it)
- *   variant    client-specific variant name (rdkafka-napi: 'proposed')
  */
 function settings() {
   const raw = process.argv[2];
@@ -298,6 +302,155 @@ function fixedRate(rate, send) {
   };
 }
 
+// ------------------------------------------------------------------
+// Workload loops shared by several runners: each takes the client-specific
+// part (how to send, how messages come in) as functions.
+
+/**
+ * Hands each message's value to take() until it returns true (the run is
+ * over); returns whether it did.
+ */
+function feedValues(messages, take) {
+  for (const message of messages) {
+    if (take(message.value)) return true;
+  }
+  return false;
+}
+
+/**
+ * consume for clients that push messages to a handler: listen(take) sets the
+ * handler up, handing every value to take(), which returns true once the run
+ * is over. Resolves with ConsumeCounter's result when it is.
+ */
+async function consumeUntilDone(config, listen) {
+  const finished = deferred();
+  const counter = new ConsumeCounter(config, finished.resolve);
+  // Time or idleness can end the run between deliveries: later values are not counted.
+  await listen((value) => counter.done || counter.add(value));
+  await finished.promise;
+  return counter.result;
+}
+
+/**
+ * latency once the clients are connected: send(count) produces `count`
+ * messages with stampedValue() values, called at config.rate until enough
+ * arrived. Consumed values go to arrived(value) (true once enough were
+ * measured), through one of:
+ *   listen(arrived)  sets up a handler the client pushes to; awaited before sending starts
+ *   pull(arrived)    a pull loop, run once sending has started, that ends itself
+ *                    when arrived() returns true
+ * The timed part runs from the first arrival (after the group join) until
+ * enough arrived. Resolves with the result fields except errors and cleanup.
+ */
+async function latencyAtFixedRate(config, { send, listen, pull }) {
+  const recorder = new LatencyRecorder(config);
+  const enough = deferred();
+  let measure;
+  const arrived = (value) => {
+    measure ??= startMeasuring();
+    const full = recorder.add(value);
+    if (full) enough.resolve();
+    return full;
+  };
+  if (listen) await listen(arrived);
+  const rate = fixedRate(config.rate, send);
+  await (pull ? pull(arrived) : enough.promise);
+  const sendSeconds = rate.stop();
+  const m = measure.stop();
+  return { msgs: recorder.measured, ...m, msgsPerSec: rate.sent / sendSeconds, latencyMs: recorder.percentiles() };
+}
+
+/** `count` messages made by toMessage(value), each value stamped as it is made. */
+function stampedMessages(count, size, toMessage) {
+  const messages = [];
+  for (let i = 0; i < count; i++) messages.push(toMessage(stampedValue(size)));
+  return messages;
+}
+
+/**
+ * produce for clients whose send(messages) takes a batch and returns a
+ * promise: one message first (warm-up: connections and topic metadata ready),
+ * then, timed, SEND_BATCH-message batches with up to SENDS_IN_FLIGHT
+ * unanswered, until config.max or config.seconds. toMessage(value) makes one
+ * message. A failed batch counts all its messages as errors. Resolves with
+ * the result fields except cleanup.
+ */
+async function produceInBatches(config, toMessage, send) {
+  const value = Buffer.alloc(config.size, 'x');
+  const messages = Array.from({ length: SEND_BATCH }, () => toMessage(value));
+  await send([toMessage(value)]); // warm-up
+
+  const measure = startMeasuring();
+  const deadline = measure.started + config.seconds * 1000;
+  let sent = 0;
+  let errors = 0;
+  const inFlight = new Set();
+  while (sent < config.max && performance.now() < deadline) {
+    const request = send(messages).catch(() => {
+      errors += SEND_BATCH;
+    });
+    inFlight.add(request);
+    request.then(() => inFlight.delete(request));
+    sent += SEND_BATCH;
+    if (inFlight.size >= SENDS_IN_FLIGHT) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  const m = measure.stop();
+  return { msgs: sent - errors, errors, ...m };
+}
+
+/**
+ * produce, consume and latency through KafkaJS's promise API, which KafkaJS
+ * and @confluentinc/kafka-javascript (its KafkaJS API) share. The client
+ * gives what differs between them:
+ *   newKafka(config)                      the Kafka object
+ *   newProducer(kafka, config, lingerMs)  a producer, not connected
+ *   subscribedConsumer(kafka, config)     a connected consumer, subscribed to config.topic
+ *   sender(producer, config)              a function sending one batch of messages (a promise)
+ */
+function kafkaJsWorkloads({ newKafka, newProducer, subscribedConsumer, sender }) {
+  // consumer.run() options feeding every consumed value to take() (see feedValues).
+  const eachBatchFeeding = (take) => ({
+    eachBatch: async ({ batch }) => {
+      feedValues(batch.messages, take);
+    },
+  });
+
+  async function produce(config) {
+    const producer = newProducer(newKafka(config), config, 5);
+    await producer.connect();
+    const produced = await produceInBatches(config, (value) => ({ value }), sender(producer, config));
+    return { ...produced, cleanup: () => producer.disconnect() };
+  }
+
+  async function consume(config) {
+    const consumer = await subscribedConsumer(newKafka(config), config);
+    const counted = await consumeUntilDone(config, (take) => consumer.run(eachBatchFeeding(take)));
+    return { ...counted, cleanup: () => consumer.disconnect() };
+  }
+
+  async function latency(config) {
+    const kafka = newKafka(config);
+    const consumer = await subscribedConsumer(kafka, config);
+    const producer = newProducer(kafka, config, 0);
+    await producer.connect();
+    const send = sender(producer, config);
+
+    let errors = 0;
+    const measured = await latencyAtFixedRate(config, {
+      listen: (arrived) => consumer.run(eachBatchFeeding(arrived)),
+      send: (count) => {
+        send(stampedMessages(count, config.size, (value) => ({ value }))).catch(() => {
+          errors += count;
+        });
+      },
+    });
+    return { ...measured, errors, cleanup: () => Promise.all([producer.disconnect(), consumer.disconnect()]) };
+  }
+
+  return { produce, consume, latency };
+}
+
 /** A promise and its resolve function. */
 function deferred() {
   let resolve;
@@ -327,6 +480,12 @@ module.exports = {
   LatencyRecorder,
   stampedValue,
   fixedRate,
+  feedValues,
+  consumeUntilDone,
+  latencyAtFixedRate,
+  stampedMessages,
+  produceInBatches,
+  kafkaJsWorkloads,
   deferred,
   peerModule,
   peerVersion,

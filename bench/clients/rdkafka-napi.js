@@ -1,17 +1,10 @@
 // rdkafka-napi, used the fastest way its API allows: produce() in a loop
 // (allocation-free fast path) falling back to produceOrWait() on _QUEUE_FULL,
 // and consumer.batches().
-//
-// variant 'proposed' emulates, from the outside, the consumer changes proposed
-// in docs/benchmarks.md: fetch.queue.backoff.ms defaulting to 10 ms instead of
-// librdkafka's 1000 ms, and the pull loop letting the event loop run at least
-// every 10 ms while messages keep coming.
 'use strict';
 
 const h = require('./harness');
 const { Producer, Consumer, librdkafkaVersion } = require('../..');
-
-const YIELD_EVERY_MS = 10;
 
 function producerConfig(config, lingerMs) {
   return {
@@ -28,20 +21,7 @@ function newConsumer(config) {
     'group.id': config.group,
     'auto.offset.reset': 'earliest',
     ...(config.fetchWaitMs === undefined ? {} : { 'fetch.wait.max.ms': config.fetchWaitMs }),
-    ...(config.variant === 'proposed' ? { 'fetch.queue.backoff.ms': 10 } : {}),
   });
-}
-
-// for await over batches(), yielding to the event loop as proposed when asked to.
-async function* batchesOf(consumer, config) {
-  let lastYield = h.performance.now();
-  for await (const batch of consumer.batches()) {
-    yield batch;
-    if (config.variant === 'proposed' && h.performance.now() - lastYield >= YIELD_EVERY_MS) {
-      await new Promise(setImmediate);
-      lastYield = h.performance.now();
-    }
-  }
 }
 
 async function produceLoop(producer, message, max, deadline, onMillion) {
@@ -85,7 +65,7 @@ async function consume(config) {
   consumer.subscribe([config.topic]);
   // Ending by time or idleness while the loop waits for messages: disconnect ends the loop.
   const counter = new h.ConsumeCounter(config, () => consumer.disconnect());
-  outer: for await (const batch of batchesOf(consumer, config)) {
+  outer: for await (const batch of consumer.batches()) {
     for (const message of batch) {
       if (counter.add(message.value)) break outer;
     }
@@ -102,27 +82,17 @@ async function latency(config) {
   producer.on('error', () => errors++);
   await producer.connect();
 
-  const recorder = new h.LatencyRecorder(config);
-  let measure;
-  const rate = h.fixedRate(config.rate, (count) => {
-    for (let i = 0; i < count; i++) producer.produce({ topic: config.topic, value: h.stampedValue(config.size) });
+  const measured = await h.latencyAtFixedRate(config, {
+    send: (count) => {
+      for (let i = 0; i < count; i++) producer.produce({ topic: config.topic, value: h.stampedValue(config.size) });
+    },
+    pull: async (arrived) => {
+      for await (const batch of consumer.batches()) {
+        if (h.feedValues(batch, arrived)) break;
+      }
+    },
   });
-  outer: for await (const batch of batchesOf(consumer, config)) {
-    for (const message of batch) {
-      measure ??= h.startMeasuring();
-      if (recorder.add(message.value)) break outer;
-    }
-  }
-  const sendSeconds = rate.stop();
-  const m = measure.stop();
-  return {
-    msgs: recorder.measured,
-    errors,
-    ...m,
-    msgsPerSec: rate.sent / sendSeconds,
-    latencyMs: recorder.percentiles(),
-    cleanup: () => Promise.all([producer.disconnect(), consumer.disconnect()]),
-  };
+  return { ...measured, errors, cleanup: () => Promise.all([producer.disconnect(), consumer.disconnect()]) };
 }
 
 // Memory over a long run (--long): produce `max` messages, then consume them,
@@ -155,7 +125,7 @@ async function soak(config) {
   const consumed = [];
   let count = 0;
   let consumeStarted = 0;
-  outer: for await (const batch of batchesOf(consumer, config)) {
+  outer: for await (const batch of consumer.batches()) {
     consumeStarted ||= h.performance.now();
     for (let i = 0; i < batch.length; i++) {
       if (++count % 1_000_000 === 0) consumed.push(sample());

@@ -95,20 +95,16 @@ function run(moduleName, client) {
     let errors = 0;
     consumer.on('event.error', () => errors++);
     await connect(consumer);
-    const finished = h.deferred();
-    const counter = new h.ConsumeCounter(config, finished.resolve);
-    consumer.subscribe([config.topic]);
-    const next = () =>
-      consumer.consume(1000, (error, messages) => {
-        if (error) errors++;
-        for (const message of messages ?? []) {
-          if (counter.add(message.value)) return;
-        }
-        setImmediate(next);
-      });
-    next();
-    await finished.promise;
-    return { ...counter.result, errors, cleanup: () => disconnect(consumer) };
+    const counted = await h.consumeUntilDone(config, (take) => {
+      consumer.subscribe([config.topic]);
+      const next = () =>
+        consumer.consume(1000, (error, messages) => {
+          if (error) errors++;
+          if (!h.feedValues(messages ?? [], take)) setImmediate(next);
+        });
+      next();
+    });
+    return { ...counted, errors, cleanup: () => disconnect(consumer) };
   }
 
   async function latency(settings) {
@@ -123,29 +119,18 @@ function run(moduleName, client) {
     await connect(producer);
     producer.setPollInterval(10);
 
-    const recorder = new h.LatencyRecorder(config);
-    const finished = h.deferred();
-    let measure;
-    consumer.on('data', (message) => {
-      measure ??= h.startMeasuring();
-      if (recorder.add(message.value)) finished.resolve();
+    const measured = await h.latencyAtFixedRate(config, {
+      // Flowing mode: the client emits 'data' as messages come.
+      listen: (arrived) => {
+        consumer.on('data', (message) => arrived(message.value));
+        consumer.subscribe([config.topic]);
+        consumer.consume();
+      },
+      send: (count) => {
+        for (let i = 0; i < count; i++) producer.produce(config.topic, null, h.stampedValue(config.size), null);
+      },
     });
-    consumer.subscribe([config.topic]);
-    consumer.consume();
-    const rate = h.fixedRate(config.rate, (count) => {
-      for (let i = 0; i < count; i++) producer.produce(config.topic, null, h.stampedValue(config.size), null);
-    });
-    await finished.promise;
-    const sendSeconds = rate.stop();
-    const m = measure.stop();
-    return {
-      msgs: recorder.measured,
-      errors,
-      ...m,
-      msgsPerSec: rate.sent / sendSeconds,
-      latencyMs: recorder.percentiles(),
-      cleanup: () => Promise.all([disconnect(producer), disconnect(consumer)]),
-    };
+    return { ...measured, errors, cleanup: () => Promise.all([disconnect(producer), disconnect(consumer)]) };
   }
 
   h.main(client, { produce, consume, latency }, version);
