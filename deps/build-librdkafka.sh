@@ -91,6 +91,7 @@ check_prerequisites() {
 }
 
 check_prerequisites
+[[ -d "$PATCH_DIR" ]] || die "$PATCH_DIR is missing (an incomplete copy of rdkafka-napi: it holds our changes to librdkafka)"
 
 # ---------------------------------------------------------------- cache key
 compiler_id="$("$CC" --version 2>/dev/null | head -n1) / $("$CC" -dumpmachine 2>/dev/null || true)"
@@ -101,7 +102,7 @@ configure=${CONFIGURE_FLAGS[*]}
 cflags=$BUILD_CFLAGS
 cc=$CC
 compiler=$compiler_id
-patches=$(cat "$PATCH_DIR"/*.patch 2>/dev/null | sha256sum | cut -c1-16)"
+patches=$({ cat "$PATCH_DIR"/*.patch 2>/dev/null || true; } | sha256sum | cut -c1-16)"
 key="$(printf '%s' "$key_input" | sha256sum | cut -c1-12)"
 mkdir -p "$CACHE_DIR"
 CACHE_DIR="$(cd "$CACHE_DIR" && pwd -P)"

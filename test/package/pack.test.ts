@@ -16,7 +16,7 @@ const ALLOWED: Array<[string, RegExp]> = [
   ['prebuilt binaries', /^prebuilds\/(linux|darwin|win32)-(x64|arm64)\/rdkafka-napi(\.(glibc|musl))?\.node$/],
   ['native sources', /^native\/[a-z_]+\.(cc|h)$/],
   ['node-gyp build file', /^binding\.gyp$/],
-  ['librdkafka build script', /^deps\/(build-librdkafka\.sh|README\.md)$/],
+  ['librdkafka build script and our patches', /^deps\/(build-librdkafka\.sh|README\.md|patches\/[\w.-]+\.patch)$/],
   ['install hook', /^scripts\/install\.js$/],
 ];
 
@@ -83,6 +83,10 @@ describe('npm pack', () => {
     const headers = fs.readdirSync(path.join(repoRoot, 'native')).filter((name) => name.endsWith('.h'));
     for (const header of headers) expect(paths).toContain(`native/${header}`);
     expect(paths).toEqual(expect.arrayContaining(['binding.gyp', 'deps/build-librdkafka.sh', 'scripts/install.js']));
+    // the build applies every deps/patches/*.patch; without them it would build another librdkafka
+    expect(paths.filter((file) => file.startsWith('deps/patches/'))).toEqual(
+      fs.readdirSync(path.join(repoRoot, 'deps', 'patches')).map((name) => `deps/patches/${name}`),
+    );
     const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
     expect(manifest.scripts.install).toBe('node scripts/install.js');
   });
