@@ -61,6 +61,11 @@ export interface ConsumerEvents extends ClientEvents {
 // Short enough that timers and I/O wait under 10 ms (the event-loop target)
 // while a loop consumes at full speed; a turn costs a few microseconds.
 const LOOP_TURN_EVERY_MS = 4;
+// One poll (taking and decoding a batch) should stay under this; a new
+// consumer starts with small polls and sizes them by what they cost (see
+// #adaptPollLimit).
+const POLL_BUDGET_MS = 1;
+const MIN_POLL_LIMIT = 32;
 // librdkafka 2.1.0 introduced fetch.queue.backoff.ms (0x020100ff).
 const FETCH_QUEUE_BACKOFF_SINCE = 0x02010000;
 
@@ -91,6 +96,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   // While messages are always ready, a loop would run on promise jobs alone
   // and starve timers and I/O: every pull after this long yields once.
   #lastLoopTurn = performance.now();
+  #pollLimit = MIN_POLL_LIMIT;
   #current: BatchInProgress | undefined;
   // Fetched, but no loop body finished them: the tail of a batch whose loop
   // was left (break, throw, a newer loop). librdkafka has moved past them, so
@@ -392,9 +398,11 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
       for (;;) {
         if (this.#fatalError) throw this.#fatalError;
         if (this.#state !== 'connected' || owner !== this.#pullOwner) return collected;
-        const want = maxMessages - (collected?.length ?? 0);
+        const want = Math.min(maxMessages - (collected?.length ?? 0), this.#pollLimit);
+        const pollStarted = performance.now();
         const [count, slab, headers, rebalancePending] = this.#native.poll(want);
         const messages = count > 0 ? this.#decode(count, slab!, headers) : [];
+        if (count >= MIN_POLL_LIMIT) this.#adaptPollLimit(count, performance.now() - pollStarted);
         if (messages.length > 0) {
           if (collected === undefined) {
             collected = messages;
@@ -421,6 +429,15 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
       this.#pullFinished = undefined;
       finish();
     }
+  }
+
+  // Sizes the next poll so that taking and decoding it fits POLL_BUDGET_MS
+  // at the cost per message just seen: small while V8 has not optimized this
+  // code yet (or the machine is busy), maxBatchSize once it is cheap. So no
+  // single step holds the event loop long, and batches are as large as allowed.
+  #adaptPollLimit(count: number, tookMs: number): void {
+    const fitting = Math.floor((POLL_BUDGET_MS * count) / Math.max(tookMs, 0.001));
+    this.#pollLimit = Math.min(this.#maxBatchSize, Math.max(MIN_POLL_LIMIT, fitting));
   }
 
   #decode(count: number, slab: Buffer, headersList: unknown[][] | undefined): Message[] {
