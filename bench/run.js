@@ -41,7 +41,7 @@ const LONG = flag('--long');
 // extras: the 1 KiB and acks=all+idempotence workloads.
 const MODE = QUICK
   ? { name: 'quick', rounds: 1, mockRounds: 1, produceSeconds: 1.5, consumeSeconds: 1.5, latencySeconds: 2, mockLatencySeconds: 2, fill: 1_000_000, extras: false }
-  : { name: 'full', rounds: 3, mockRounds: 2, produceSeconds: 2, consumeSeconds: 2, latencySeconds: 3, mockLatencySeconds: 2, fill: 2_000_000, extras: true };
+  : { name: 'full', rounds: 3, mockRounds: 2, produceSeconds: 2, consumeSeconds: 2, latencySeconds: 3, mockLatencySeconds: 2, fill: 6_000_000, extras: true };
 if (option('--rounds')) MODE.rounds = MODE.mockRounds = Number(option('--rounds'));
 const MOCK_FILL_PER_PARTITION = 30_000; // the mock keeps only ~45,000 100-byte messages per partition
 const MOCK_FETCH_WAIT_MS = 10;
