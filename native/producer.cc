@@ -58,7 +58,9 @@ Producer::Producer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Producer>(
   info.This().As<Napi::Object>().Set("produce", Napi::Value(env, fast));
 }
 
-// produce(topicIndex, partition, value, key) -> error code (0: enqueued).
+// produce(topicIndex, partition, value[, key]) -> error code (0: enqueued).
+// Without the fourth argument the key is null: most fire-and-forget messages
+// have none, and reading an absent one costs two failed type probes.
 // Returns codes instead of throwing: the hot path stays branch-light and the
 // TypeScript layer turns a non-zero code into a KafkaError with context.
 // Plain N-API, no ObjectWrap: the instance comes as callback data.
@@ -69,7 +71,7 @@ napi_value Producer::FastProduce(napi_env env, napi_callback_info cbinfo) {
   napi_get_cb_info(env, cbinfo, &argc, argv, nullptr, &data);
   auto* self = static_cast<Producer*>(data);
   rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__STATE;
-  if (self->rk_ != nullptr && argc == 4) {
+  if (self->rk_ != nullptr && (argc == 3 || argc == 4)) {
     uint32_t topic_index;
     int32_t partition;
     napi_get_value_uint32(env, argv[0], &topic_index);
@@ -78,7 +80,7 @@ napi_value Producer::FastProduce(napi_env env, napi_callback_info cbinfo) {
     if (topic_index >= self->topics_.size()) {
       err = RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC;
     } else if (!ReadMessageBytes(env, argv[2], self->value_scratch_, &value) ||
-               !ReadMessageBytes(env, argv[3], self->key_scratch_, &key)) {
+               (argc == 4 && !ReadMessageBytes(env, argv[3], self->key_scratch_, &key))) {
       err = RD_KAFKA_RESP_ERR__INVALID_TYPE;
     } else {
       err = rd_kafka_producev(self->rk_, RD_KAFKA_V_RKT(self->topics_[topic_index]), RD_KAFKA_V_PARTITION(partition),

@@ -16,7 +16,7 @@ export interface NativeMetadataRequest {
 export interface NativeProducer {
   connect(): void;
   topicIndex(name: string): number;
-  produce(topicIndex: number, partition: number, value: unknown, key: unknown): number;
+  produce(topicIndex: number, partition: number, value: unknown, key?: unknown): number;
   produceWithExtras(
     topicIndex: number,
     partition: number,

@@ -234,7 +234,10 @@ export class Producer extends EventEmitter<ProducerEvents> {
     if (partition !== UNASSIGNED_PARTITION) expectInteger('message.partition', partition, 0, 2 ** 31 - 1);
     let errno: number;
     if (message.headers === undefined && message.timestamp === undefined && message.opaque === undefined && messageId === 0) {
-      errno = this.#native.produce(topicIndex, partition, message.value, message.key);
+      errno =
+        message.key === undefined
+          ? this.#native.produce(topicIndex, partition, message.value)
+          : this.#native.produce(topicIndex, partition, message.value, message.key);
     } else {
       let opaqueId = messageId;
       if (opaqueId === 0 && message.opaque !== undefined) {
