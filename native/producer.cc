@@ -71,24 +71,8 @@ napi_value Producer::FastProduce(napi_env env, napi_callback_info cbinfo) {
   napi_get_cb_info(env, cbinfo, &argc, argv, nullptr, &data);
   auto* self = static_cast<Producer*>(data);
   rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__STATE;
-  if (self->rk_ != nullptr && (argc == 3 || argc == 4)) {
-    uint32_t topic_index;
-    int32_t partition;
-    napi_get_value_uint32(env, argv[0], &topic_index);
-    napi_get_value_int32(env, argv[1], &partition);
-    BytesView value, key;
-    if (topic_index >= self->topics_.size()) {
-      err = RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC;
-    } else if (!ReadMessageBytes(env, argv[2], self->value_scratch_, &value) ||
-               (argc == 4 && !ReadMessageBytes(env, argv[3], self->key_scratch_, &key))) {
-      err = RD_KAFKA_RESP_ERR__INVALID_TYPE;
-    } else {
-      err = rd_kafka_producev(self->rk_, RD_KAFKA_V_RKT(self->topics_[topic_index]), RD_KAFKA_V_PARTITION(partition),
-                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                              RD_KAFKA_V_VALUE(const_cast<void*>(value.data), value.length),
-                              RD_KAFKA_V_KEY(key.data, key.length), RD_KAFKA_V_END);
-      if (err == RD_KAFKA_RESP_ERR_NO_ERROR && ++self->in_flight_ == 1) self->wakeup_.SetKeepAlive(Napi::Env(env), true);
-    }
+  if (argc == 3 || argc == 4) {
+    err = self->Enqueue(env, argv[0], argv[1], argv[2], argc == 4 ? argv[3] : nullptr, 0, nullptr, nullptr);
   }
   napi_value result;
   napi_create_int32(env, err, &result);
@@ -146,15 +130,20 @@ Napi::Value Producer::JsTopicIndex(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, index);
 }
 
-rd_kafka_resp_err_t Producer::Enqueue(napi_env env, const Napi::CallbackInfo& info, int64_t timestamp_ms,
-                                      void* opaque, rd_kafka_headers_t* headers) {
+// key_arg nullptr: a null key, without reading an argument.
+rd_kafka_resp_err_t Producer::Enqueue(napi_env env, napi_value topic_index_arg, napi_value partition_arg,
+                                      napi_value value_arg, napi_value key_arg, int64_t timestamp_ms, void* opaque,
+                                      rd_kafka_headers_t* headers) {
   if (rk_ == nullptr) return RD_KAFKA_RESP_ERR__STATE;
-  uint32_t topic_index = info[0].As<Napi::Number>().Uint32Value();
+  uint32_t topic_index = 0;
+  napi_get_value_uint32(env, topic_index_arg, &topic_index);
   if (topic_index >= topics_.size()) return RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC;
-  int32_t partition = info[1].As<Napi::Number>().Int32Value();
+  int32_t partition = 0;
+  napi_get_value_int32(env, partition_arg, &partition);
   BytesView value;
   BytesView key;
-  if (!ReadMessageBytes(env, info[2], value_scratch_, &value) || !ReadMessageBytes(env, info[3], key_scratch_, &key)) {
+  if (!ReadMessageBytes(env, value_arg, value_scratch_, &value) ||
+      (key_arg != nullptr && !ReadMessageBytes(env, key_arg, key_scratch_, &key))) {
     return RD_KAFKA_RESP_ERR__INVALID_TYPE;
   }
   rd_kafka_resp_err_t err = rd_kafka_producev(
@@ -190,7 +179,7 @@ Napi::Value Producer::JsProduceWithExtras(const Napi::CallbackInfo& info) {
                           static_cast<ssize_t>(header_value.length));
     }
   }
-  rd_kafka_resp_err_t err = Enqueue(env, info, timestamp_ms, opaque, headers.get());
+  rd_kafka_resp_err_t err = Enqueue(env, info[0], info[1], info[2], info[3], timestamp_ms, opaque, headers.get());
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) headers.release();  // librdkafka owns them now
   return Napi::Number::New(env, err);
 }

@@ -39,8 +39,8 @@ class Producer : public Napi::ObjectWrap<Producer> {
   Napi::Value JsInFlight(const Napi::CallbackInfo& info);
   Napi::Value JsQueueLength(const Napi::CallbackInfo& info);
 
-  rd_kafka_resp_err_t Enqueue(napi_env env, const Napi::CallbackInfo& info, int64_t timestamp_ms,
-                              void* opaque, rd_kafka_headers_t* headers);
+  rd_kafka_resp_err_t Enqueue(napi_env env, napi_value topic_index_arg, napi_value partition_arg, napi_value value_arg,
+                              napi_value key_arg, int64_t timestamp_ms, void* opaque, rd_kafka_headers_t* headers);
   void Drain(Napi::Env env);
   void EmitReports(Napi::Env env);
   void NoteDelivered(Napi::Env env, size_t count);
