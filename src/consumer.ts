@@ -71,6 +71,11 @@ const FETCH_QUEUE_BACKOFF_SINCE = 0x02010000;
 
 type ConsumerState = 'created' | 'connected' | 'disconnecting' | 'closed';
 
+// Key of a topic-partition in the consumer's per-partition maps and sets.
+function partitionKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
+}
+
 // Processed-but-unstored position of the batch being iterated.
 interface BatchInProgress {
   messages: Message[];
@@ -290,7 +295,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     this.#seekCounter++;
     const sought = new Set<string>();
     for (const entry of list) {
-      const key = `${entry.topic}\u0000${entry.partition}`;
+      const key = partitionKey(entry.topic, entry.partition);
       sought.add(key);
       this.#soughtAt.set(key, this.#seekCounter);
       this.#storedUpTo.delete(key); // after a seek back, lower offsets are the new truth
@@ -510,10 +515,10 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     };
     if (event.type === 'revoke') {
       this.#storeProcessed();
-      this.#dropUnfinished(new Set(event.partitions.map(({ topic, partition }) => `${topic}\u0000${partition}`)));
+      this.#dropUnfinished(new Set(event.partitions.map(({ topic, partition }) => partitionKey(topic, partition))));
       await this.#runRebalanceHandler(event);
       this.#applyRebalance();
-      for (const { topic, partition } of event.partitions) this.#storedUpTo.delete(`${topic}\u0000${partition}`);
+      for (const { topic, partition } of event.partitions) this.#storedUpTo.delete(partitionKey(topic, partition));
       emitSafely(this, 'rebalance', event);
     } else {
       this.#applyRebalance();
@@ -586,12 +591,12 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
 
   #dropUnfinished(partitionKeys: Set<string>): void {
     if (this.#unfinished.length === 0) return;
-    this.#unfinished = this.#unfinished.filter((message) => !partitionKeys.has(`${message.topic}\u0000${message.partition}`));
+    this.#unfinished = this.#unfinished.filter((message) => !partitionKeys.has(partitionKey(message.topic, message.partition)));
   }
 
   #storeForward(offsets: NativePartitionOffset[]): void {
     const forward = offsets.filter((entry) => {
-      const key = `${entry.topic}\u0000${entry.partition}`;
+      const key = partitionKey(entry.topic, entry.partition);
       return entry.offset! > (this.#storedUpTo.get(key) ?? -1);
     });
     if (forward.length === 0) return;
@@ -599,7 +604,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
       // Partitions revoked meanwhile are refused per partition; that is fine.
       const results = this.#native.storeOffsets(forward);
       for (const entry of results) {
-        if (!entry.error) this.#storedUpTo.set(`${entry.topic}\u0000${entry.partition}`, entry.offset!);
+        if (!entry.error) this.#storedUpTo.set(partitionKey(entry.topic, entry.partition), entry.offset!);
       }
     } catch {
       // _STATE when nothing stored is assigned any more: nothing to keep.
@@ -607,7 +612,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   }
 
   #soughtAfter(message: Message, batch: BatchInProgress): boolean {
-    const soughtAt = this.#soughtAt.get(`${message.topic}\u0000${message.partition}`);
+    const soughtAt = this.#soughtAt.get(partitionKey(message.topic, message.partition));
     return soughtAt !== undefined && soughtAt > batch.fetchedAtSeek;
   }
 
