@@ -77,7 +77,7 @@ const CLIENTS = [
     script: 'platformatic.js',
     noMock: 'cannot talk to librdkafka’s mock cluster (its ApiVersions v3 request is refused)',
   },
-].filter((c) => (ONLY_CLIENTS.length === 0 ? MODE.extras || !c.extra : ONLY_CLIENTS.includes(c.id)));
+].filter((c) => ONLY_CLIENTS.length === 0 || ONLY_CLIENTS.includes(c.id));
 
 // ---------------------------------------------------------------- workloads
 const WORKLOADS = [
@@ -140,7 +140,7 @@ function runClient(client, settings, timeoutSeconds) {
   const [command, args] =
     client.id === 'raw-c'
       ? [rawBinary, rawArgs(settings)]
-      : [node, [...(settings.workload === 'soak' ? ['--expose-gc'] : []), path.join(__dirname, 'clients', client.script), JSON.stringify({ ...settings, variant: client.variant })]];
+      : [node, [...(settings.workload === 'soak' ? ['--expose-gc'] : []), path.join(__dirname, 'clients', client.script), JSON.stringify(settings)]];
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -278,7 +278,6 @@ async function runWorkload(cluster, clusterName, workload, round, clients, resul
   const order = clients.slice(round % clients.length).concat(clients.slice(0, round % clients.length));
   if (round === 0 && clusterName === 'real') await warmUp(cluster, clusterName, workload);
   for (const client of order) {
-    if (client.only && !client.only.includes(workload.kind)) continue;
     const key = `${clusterName}/${workload.id}`;
     const bucket = (results[key] ??= {});
     const runs = (bucket[client.id] ??= []);
@@ -464,7 +463,7 @@ function workloadTable(workload, summaries) {
   for (const client of CLIENTS) {
     const s = summaries[client.id];
     if (!s) continue;
-    const name = client.ours && !client.variant ? `**${client.label}**` : client.label;
+    const name = client.ours ? `**${client.label}**` : client.label;
     if (s.ok === 0) {
       const why = s.notApplicable ? `n/a: ${s.error}` : `failed: ${s.error}`;
       lines.push(`| ${name} | ${why} |${' |'.repeat(workload.kind === 'latency' ? 7 : 6)}`);
@@ -671,7 +670,7 @@ function svgChart(all) {
         .replace('acks=all + idempotence', 'acks=all+idem.');
       const group = { label: `${clusterName === 'real' ? 'broker' : 'mock'} · ${short}`, bars: [] };
       for (const client of CLIENTS) {
-        if (client.id === 'rdkafka-napi' || client.variant) continue;
+        if (client.ours) continue;
         const theirs = s[client.id]?.msgsPerSec;
         group.bars.push({ client, ratio: theirs ? ours / theirs : undefined });
       }

@@ -65,7 +65,6 @@ function settings() {
     warmup: s.warmup ?? 0.5,
     mock: Boolean(s.mock),
     fetchWaitMs: s.fetchWaitMs,
-    variant: s.variant,
   };
 }
 
