@@ -162,8 +162,9 @@ describe.each(targets())('Consumer on $name', ({ name, start }) => {
       // Duplicates only come from the uncommitted window around each handover.
       // On a real broker that is a handful; librdkafka's mock cluster answers
       // the offset fetch of an eager rejoin before the revocation's commit
-      // lands, so there it can replay most of what was read (never more).
-      if (cluster.mock) expect(duplicates).toBeLessThan(produced);
+      // lands, so there it can replay what was read, up to all of it (never
+      // more): with librdkafka 2.0.2 a fast reader has read all by then.
+      if (cluster.mock) expect(duplicates).toBeLessThanOrEqual(produced);
       else expect(duplicates).toBeLessThan(produced / 20);
       expect(rebalances.some((event) => event.type === 'revoke')).toBe(true);
       if (strategy === 'cooperative-sticky') expect(rebalances[0].protocol).toBe('COOPERATIVE');
