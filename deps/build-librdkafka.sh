@@ -10,6 +10,7 @@
 # The prefix is cached outside the clone (see deps/README.md) and contains
 #   include/librdkafka/rdkafka.h, include/librdkafka/rdkafka_mock.h
 #   lib/librdkafka.a          static, compiled with -fPIC
+#   curl/lib/libcurl.a        libcurl, static and -fPIC, HTTP(S) only (OIDC token requests)
 #   link-flags.txt            linker arguments to put after lib/librdkafka.a
 #   builtin-features.txt      value of the "builtin.features" property
 #   .complete                 stamp, written last
@@ -20,8 +21,26 @@ RDKAFKA_VERSION=2.14.2
 # (source package librdkafka 2.14.2-1; it is GitHub's tag tarball, whose
 # top-level directory is confluentinc-librdkafka-6516057/).
 RDKAFKA_PINNED_SHA256=4d53568c13717b167d12c7b2a0fe12aeb5d6bfe02de53df5b68f86d870a81b33
+# libcurl for librdkafka's HTTP client (sasl.oauthbearer.method=oidc), built
+# static and minimal (HTTP and HTTPS over the same OpenSSL, no other libraries)
+# so the addon gains no runtime dependency. Source: Debian's orig tarball
+# curl_8.22.0.orig.tar.gz (source package curl 8.22.0-1, upstream's release tarball).
+CURL_VERSION=8.22.0
+CURL_PINNED_SHA256=d54dd598bf05927a726deb38df31c6a255ba83ff1de57c5d1464dac3ed8f44a1
+CURL_CONFIGURE_FLAGS=(
+  --disable-shared --enable-static --with-pic --with-openssl
+  --without-zlib --without-brotli --without-zstd --without-libpsl --without-libidn2
+  --without-nghttp2 --without-nghttp3 --without-ngtcp2 --without-quiche
+  --without-libssh2 --without-libssh --without-librtmp --without-libgsasl --without-gssapi
+  --without-ca-bundle --without-ca-path --without-ca-embed --disable-ares
+  --disable-ldap --disable-ldaps --disable-rtsp --disable-dict --disable-telnet --disable-tftp
+  --disable-pop3 --disable-imap --disable-smb --disable-smtp --disable-gopher --disable-mqtt
+  --disable-ftp --disable-file --disable-ipfs --disable-websockets --disable-manual --disable-docs
+  --disable-libcurl-option --disable-ntlm --disable-kerberos-auth --disable-negotiate-auth
+  --disable-cookies --disable-alt-svc --disable-aws --disable-httpsig --disable-unix-sockets
+)
 # Bump when the recipe below changes in a way that affects the output.
-RECIPE_REVISION=3
+RECIPE_REVISION=4
 
 UPSTREAM_URL="https://api.github.com/repos/confluentinc/librdkafka/tarball/refs/tags/v${RDKAFKA_VERSION}"
 DEBIAN_SOURCE_PACKAGE=librdkafka
@@ -42,6 +61,7 @@ CC="${CC:-cc}"
 # Our changes to librdkafka, applied in name order (each says why at its top).
 PATCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/patches"
 EXPECTED_SHA256="${RDKAFKA_NAPI_LIBRDKAFKA_SHA256:-$RDKAFKA_PINNED_SHA256}"
+EXPECTED_CURL_SHA256="${RDKAFKA_NAPI_CURL_SHA256:-$CURL_PINNED_SHA256}"
 CACHE_DIR="${RDKAFKA_NAPI_CACHE:-$HOME/.cache/rdkafka-napi}"
 # OpenSSL is linked statically (link-flags.txt), so its compiled-in CA paths are
 # the build machine's (Debian: /usr/lib/ssl). Telling librdkafka so makes it
@@ -51,7 +71,7 @@ BUILD_CFLAGS="-O2 -fPIC -DWITH_STATIC_LIB_libcrypto=1${RDKAFKA_NAPI_LIBRDKAFKA_C
 CONFIGURE_FLAGS=(
   --no-download --no-cache
   --enable-ssl --enable-gssapi --enable-zstd --enable-zlib --enable-lz4-ext
-  --disable-curl --disable-debug-symbols
+  --enable-curl --disable-debug-symbols
 )
 
 # ---------------------------------------------------------------- prerequisites
@@ -102,16 +122,20 @@ configure=${CONFIGURE_FLAGS[*]}
 cflags=$BUILD_CFLAGS
 cc=$CC
 compiler=$compiler_id
-patches=$({ cat "$PATCH_DIR"/*.patch 2>/dev/null || true; } | sha256sum | cut -c1-16)"
+patches=$({ cat "$PATCH_DIR"/*.patch 2>/dev/null || true; } | sha256sum | cut -c1-16)
+curl=$CURL_VERSION
+curl_sha256=$EXPECTED_CURL_SHA256
+curl_configure=${CURL_CONFIGURE_FLAGS[*]}"
 key="$(printf '%s' "$key_input" | sha256sum | cut -c1-12)"
 mkdir -p "$CACHE_DIR"
 CACHE_DIR="$(cd "$CACHE_DIR" && pwd -P)"
 PREFIX="$CACHE_DIR/librdkafka-$RDKAFKA_VERSION-$key"
 STAMP="$PREFIX/.complete"
 CACHED_TARBALL="$CACHE_DIR/librdkafka-$RDKAFKA_VERSION.tar.gz"
+CACHED_CURL_TARBALL="$CACHE_DIR/curl-$CURL_VERSION.tar.gz"
 
 prefix_is_complete() {
-  [[ -f "$STAMP" && -f "$PREFIX/lib/librdkafka.a" && -f "$PREFIX/link-flags.txt" \
+  [[ -f "$STAMP" && -f "$PREFIX/lib/librdkafka.a" && -f "$PREFIX/link-flags.txt" && -f "$PREFIX/curl/lib/libcurl.a" \
      && -f "$PREFIX/include/librdkafka/rdkafka.h" ]] || return 1
   # The link flags name system archives; if one vanished, rebuild.
   local arg args
@@ -152,12 +176,12 @@ trap cleanup EXIT
 # ---------------------------------------------------------------- source tarball
 sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
 
-# verify FILE LABEL -> 0 if the hash matches, else prints why and returns 1
+# verify FILE LABEL [EXPECTED] -> 0 if the hash matches, else prints why and returns 1
 verify() {
-  local got
+  local got expected="${3:-$EXPECTED_SHA256}"
   got="$(sha256_of "$1")"
-  if [[ "$got" == "$EXPECTED_SHA256" ]]; then return 0; fi
-  log "$2: SHA-256 mismatch (got $got, expected $EXPECTED_SHA256)"
+  if [[ "$got" == "$expected" ]]; then return 0; fi
+  log "$2: SHA-256 mismatch (got $got, expected $expected)"
   return 1
 }
 
@@ -195,8 +219,8 @@ debian_mirrors() {
     | grep -E '/debian$' | awk '!seen[$0]++'
 }
 
-fetch_from_debian() {
-  local out="$1"
+fetch_from_debian() { # OUT [SOURCE_PACKAGE UPSTREAM_VERSION]
+  local out="$1" package="${2:-$DEBIAN_SOURCE_PACKAGE}" upstream="${3:-$RDKAFKA_VERSION}"
   command -v apt-get >/dev/null 2>&1 || { log "apt-get not available; skipping Debian source archive"; return 1; }
   local mirrors
   mirrors="$(debian_mirrors || true)"
@@ -208,7 +232,7 @@ fetch_from_debian() {
   local mirror suite apt_dir version
   while read -r mirror; do
     for suite in "${DEBIAN_SUITES[@]}"; do
-      apt_dir="$WORK/apt-$suite"
+      apt_dir="$WORK/apt-$package-$suite"
       rm -rf "$apt_dir"
       mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" \
                "$apt_dir/sources.list.d" "$apt_dir/dl"
@@ -241,21 +265,21 @@ fetch_from_debian() {
         tail -n 3 "$apt_dir/update.log" | sed 's/^/    /' >&2
         continue
       fi
-      version="$(APT_CONFIG="$apt_dir/first.conf" apt-cache showsrc "$DEBIAN_SOURCE_PACKAGE" 2>/dev/null \
-                 | awk -v v="$RDKAFKA_VERSION" '$1 == "Version:" && index($2, v "-") == 1 { print $2; exit }')"
+      version="$(APT_CONFIG="$apt_dir/first.conf" apt-cache showsrc "$package" 2>/dev/null \
+                 | awk -v v="$upstream" '$1 == "Version:" && index($2, v "-") == 1 { print $2; exit }')"
       if [[ -z "$version" ]]; then
-        log "$suite does not carry $DEBIAN_SOURCE_PACKAGE $RDKAFKA_VERSION"
+        log "$suite does not carry $package $upstream"
         continue
       fi
       if ! (cd "$apt_dir/dl" && APT_CONFIG="$apt_dir/first.conf" \
-              apt-get -q source --download-only "$DEBIAN_SOURCE_PACKAGE=$version") \
+              apt-get -q source --download-only "$package=$version") \
               >"$apt_dir/source.log" 2>&1; then
-        log "apt-get source $DEBIAN_SOURCE_PACKAGE=$version failed:"
+        log "apt-get source $package=$version failed:"
         tail -n 3 "$apt_dir/source.log" | sed 's/^/    /' >&2
         continue
       fi
       local orig
-      for orig in "$apt_dir/dl/${DEBIAN_SOURCE_PACKAGE}_${RDKAFKA_VERSION}.orig.tar".*; do break; done
+      for orig in "$apt_dir/dl/${package}_${upstream}.orig.tar".*; do break; done
       if [[ -f "$orig" ]]; then
         mv "$orig" "$out"
         log "downloaded $(basename "$orig") (Debian $version, $suite)"
@@ -319,6 +343,63 @@ obtain_tarball() {
   die "could not obtain the librdkafka $RDKAFKA_VERSION source tarball; download it and set RDKAFKA_NAPI_LIBRDKAFKA_TARBALL=/path/to/it (expected SHA-256 $EXPECTED_SHA256)"
 }
 
+obtain_curl_tarball() { # OUT
+  local out="$1"
+  # (1) a tarball the user provides
+  if [[ -n "${RDKAFKA_NAPI_CURL_TARBALL:-}" ]]; then
+    local given="$RDKAFKA_NAPI_CURL_TARBALL"
+    [[ -f "$given" ]] || die "RDKAFKA_NAPI_CURL_TARBALL=$given does not exist"
+    verify "$given" "$given" "$EXPECTED_CURL_SHA256" \
+      || die "$given is not the expected curl $CURL_VERSION tarball; set RDKAFKA_NAPI_CURL_SHA256 to its SHA-256 to use it anyway"
+    cp "$given" "$out"
+    return 0
+  fi
+  # (2) the cache
+  if [[ -f "$CACHED_CURL_TARBALL" ]]; then
+    if verify "$CACHED_CURL_TARBALL" "cached $CACHED_CURL_TARBALL" "$EXPECTED_CURL_SHA256"; then
+      cp "$CACHED_CURL_TARBALL" "$out"
+      log "using cached $CACHED_CURL_TARBALL"
+      return 0
+    fi
+    rm -f "$CACHED_CURL_TARBALL"
+  fi
+  # (3) Debian's source archive (orig tarball, Debian patches ignored)
+  if fetch_from_debian "$out.part" curl "$CURL_VERSION"; then
+    if verify "$out.part" "Debian orig tarball of curl" "$EXPECTED_CURL_SHA256"; then
+      mv "$out.part" "$out"
+      cp "$out" "$CACHED_CURL_TARBALL.tmp.$$" && mv -f "$CACHED_CURL_TARBALL.tmp.$$" "$CACHED_CURL_TARBALL"
+      return 0
+    fi
+    rm -f "$out.part"
+  fi
+  die "could not obtain the curl $CURL_VERSION source tarball; download it and set RDKAFKA_NAPI_CURL_TARBALL=/path/to/it (expected SHA-256 $EXPECTED_CURL_SHA256)"
+}
+
+# Builds libcurl into DEST (include/, lib/libcurl.a, lib/pkgconfig/libcurl.pc).
+build_curl() { # DEST
+  local dest="$1" tarball="$WORK/curl.tar.gz" csrc="$WORK/curl-src"
+  obtain_curl_tarball "$tarball"
+  mkdir -p "$csrc"
+  tar -xf "$tarball" -C "$csrc" --strip-components=1
+  [[ -x "$csrc/configure" ]] || die "unexpected curl tarball layout (no configure)"
+  log "curl $CURL_VERSION configure: ${CURL_CONFIGURE_FLAGS[*]}"
+  if ! (cd "$csrc" && CC="$CC" CFLAGS="-O2 -fPIC" ./configure --prefix="$dest" "${CURL_CONFIGURE_FLAGS[@]}") \
+       >"$WORK/curl-configure.log" 2>&1; then
+    tail -n 40 "$WORK/curl-configure.log" >&2
+    die "curl's configure failed (log above)"
+  fi
+  if ! make -j"$jobs" -C "$csrc/lib" >"$WORK/curl-make.log" 2>&1 \
+       || ! make -C "$csrc/lib" install >>"$WORK/curl-make.log" 2>&1 \
+       || ! make -C "$csrc/include" install >>"$WORK/curl-make.log" 2>&1; then
+    tail -n 40 "$WORK/curl-make.log" >&2
+    die "building curl failed (log above)"
+  fi
+  mkdir -p "$dest/lib/pkgconfig"
+  cp "$csrc/libcurl.pc" "$dest/lib/pkgconfig/"
+  cp "$csrc/COPYING" "$dest/LICENSE-curl.txt" 2>/dev/null || true
+  rm -f "$dest/lib/libcurl.la"
+}
+
 # ---------------------------------------------------------------- link flags
 multiarch="$("$CC" -print-multiarch 2>/dev/null || true)"
 [[ -n "$multiarch" ]] || multiarch="$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || true)"
@@ -332,8 +413,8 @@ static_or_dynamic() { # NAME -> absolute path of libNAME.a, else -lNAME
   printf -- '-l%s\n' "$1"
 }
 
-compute_link_flags() {
-  local flags=() name
+compute_link_flags() { # SRC CURL_PREFIX
+  local flags=("$2/lib/libcurl.a") name
   # Order matters for static archives: users before the libraries they use.
   for name in ssl crypto zstd lz4 z; do flags+=("$(static_or_dynamic "$name")"); done
   # Cyrus SASL loads its mechanisms as plugins linked against the shared
@@ -399,11 +480,11 @@ int main(void) { return rdkafka_napi_probe(); }
 EOF
 }
 
-verify_prefix() { # PREFIX
+verify_prefix() { # PREFIX LINK_FLAGS_FILE
   local p="$1" dir="$WORK/probe" flags out features f
   mkdir -p "$dir"
   write_probe "$dir/probe.c"
-  read -r -a flags <"$p/link-flags.txt"
+  read -r -a flags <"$2"
 
   # (a) an executable
   if ! "$CC" -O2 -I"$p/include" -o "$dir/probe" "$dir/probe.c" "$p/lib/librdkafka.a" "${flags[@]}" \
@@ -418,7 +499,7 @@ verify_prefix() { # PREFIX
   [[ "$out" == *"version=$RDKAFKA_VERSION"* ]] || die "test program reports '$out', expected version $RDKAFKA_VERSION"
   features="$(sed -n 's/^features=//p' <<<"$out")"
   log "builtin.features: $features"
-  for f in ssl sasl_scram sasl_oauthbearer zstd lz4 snappy gzip; do
+  for f in ssl sasl_scram sasl_oauthbearer http oidc zstd lz4 snappy gzip; do
     [[ ",$features," == *",$f,"* ]] || die "builtin.features lacks '$f' ($features)"
   done
 
@@ -457,29 +538,36 @@ for patch_file in "$PATCH_DIR"/*.patch; do
   fi
 done
 
+jobs="$(nproc 2>/dev/null || echo 2)"
+rm -rf "$STAGE"
+# libcurl goes into the prefix itself; link-flags.txt names it by its final path.
+build_curl "$STAGE/curl"
+curl_stage="$STAGE/curl"
+
 log "configure: ${CONFIGURE_FLAGS[*]} CFLAGS='$BUILD_CFLAGS'"
-if ! (cd "$src" && CC="$CC" CFLAGS="$BUILD_CFLAGS" ./configure --prefix="$PREFIX" "${CONFIGURE_FLAGS[@]}") \
+if ! (cd "$src" && CC="$CC" CFLAGS="$BUILD_CFLAGS" CPPFLAGS="-I$curl_stage/include" LDFLAGS="-L$curl_stage/lib" \
+        PKG_CONFIG_PATH="$curl_stage/lib/pkgconfig" ./configure --prefix="$PREFIX" "${CONFIGURE_FLAGS[@]}") \
      >"$WORK/configure.log" 2>&1; then
   tail -n 40 "$WORK/configure.log" >&2
   die "librdkafka's configure failed (log above)"
 fi
 
-jobs="$(nproc 2>/dev/null || echo 2)"
 log "make -j$jobs -C src librdkafka.a"
 if ! make -j"$jobs" -C "$src/src" librdkafka.a >"$WORK/make.log" 2>&1; then
   tail -n 40 "$WORK/make.log" >&2
   die "make failed (log above)"
 fi
 
-rm -rf "$STAGE"
 mkdir -p "$STAGE/include/librdkafka" "$STAGE/lib"
 cp "$src/src/rdkafka.h" "$src/src/rdkafka_mock.h" "$STAGE/include/librdkafka/"
 cp "$src/src/librdkafka.a" "$STAGE/lib/"
 cp "$src/LICENSES.txt" "$STAGE/" 2>/dev/null || true
-compute_link_flags "$src" >"$STAGE/link-flags.txt"
+compute_link_flags "$src" "$PREFIX/curl" >"$STAGE/link-flags.txt"
 log "link flags: $(cat "$STAGE/link-flags.txt")"
 
-verify_prefix "$STAGE"
+# The flags name the final prefix; verify the stage with its own path.
+compute_link_flags "$src" "$curl_stage" >"$WORK/stage-link-flags.txt"
+verify_prefix "$STAGE" "$WORK/stage-link-flags.txt"
 
 printf '%s\n' "$key_input" >"$STAGE/build-key.txt"
 date -u +%Y-%m-%dT%H:%M:%SZ >"$STAGE/.complete"

@@ -1,35 +1,42 @@
-// Native side of AdminClient: topic administration over librdkafka's Admin
-// API, each request answered on a queue of its own and awaited off-thread.
+// Native side of AdminClient: the client handle and its events; the admin
+// operations themselves are in admin_operations.h, registered by Define().
 #pragma once
 
 #include <librdkafka/rdkafka.h>
 #include <napi.h>
 
-#include "rdkafka_handles.h"
+#include "client_events.h"
+#include "client_handle.h"
+#include "client_handle_methods.h"
+#include "closables.h"
 
 namespace rdkafka_napi {
 
-class AdminClient : public Napi::ObjectWrap<AdminClient> {
+class AdminClient : public Napi::ObjectWrap<AdminClient>, public Closable, public ClientHandleMethods<AdminClient> {
  public:
   static Napi::Function Define(Napi::Env env);
 
-  // new NativeAdminClient(config)
+  // new NativeAdminClient(config, onEvent)
   explicit AdminClient(const Napi::CallbackInfo& info);
   ~AdminClient() override;
 
+  void CloseAtTeardown() override { DestroyNow(); }
+
  private:
   Napi::Value JsConnect(const Napi::CallbackInfo& info);
-  Napi::Value JsCreateTopics(const Napi::CallbackInfo& info);
-  Napi::Value JsDeleteTopics(const Napi::CallbackInfo& info);
-  Napi::Value JsGetMetadata(const Napi::CallbackInfo& info);
+  Napi::Value JsGetMetadata(const Napi::CallbackInfo& info) { return handle_.GetMetadata(info); }
   Napi::Value JsClose(const Napi::CallbackInfo& info);
+  // Runs the AdminOperationEntry given as the method's data (admin_operations.h).
+  Napi::Value JsAdminOperation(const Napi::CallbackInfo& info);
 
-  rd_kafka_t* Handle(Napi::Env env);
-  static void OnEnvCleanup(void* self);
+  // Serves the client's event queue: errors, logs, stats and throttles.
+  void Drain(Napi::Env env);
+  void DestroyNow();
 
-  ConfPtr pending_conf_;
-  rd_kafka_t* rk_ = nullptr;  // owner_.get() while connected
-  SharedHandle owner_;
+  friend class ClientHandleMethods<AdminClient>;
+  ClientHandle handle_;
+  ClientEventQueue throttles_;
+  Napi::FunctionReference on_event_;
 };
 
 }  // namespace rdkafka_napi

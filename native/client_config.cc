@@ -15,10 +15,9 @@ ConfPtr BuildConf(Napi::Env env, Napi::Object entries) {
       throw Napi::TypeError::New(env, "Config value for \"" + key + "\" must be prepared as a string");
     }
     std::string value = raw.As<Napi::String>().Utf8Value();
-    if (rd_kafka_conf_set(conf.get(), key.c_str(), value.c_str(), errstr, sizeof(errstr)) !=
-        RD_KAFKA_CONF_OK) {
-      ThrowKafkaError(env, RD_KAFKA_RESP_ERR__INVALID_ARG,
-                      "Invalid configuration \"" + key + "\": " + errstr, ErrorFlags{false, 0, false});
+    if (rd_kafka_conf_set(conf.get(), key.c_str(), value.c_str(), errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK) {
+      ThrowKafkaError(env, RD_KAFKA_RESP_ERR__INVALID_ARG, "Invalid configuration \"" + key + "\": " + errstr,
+                      ErrorFlags{false, 0, false});
     }
   }
   return conf;

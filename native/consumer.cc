@@ -2,78 +2,62 @@
 
 #include <cstring>
 
-#include "addon_state.h"
-#include "client_config.h"
+#include "group_metadata.h"
 #include "kafka_error.h"
-#include "metadata.h"
 #include "off_thread.h"
 #include "partition_list.h"
+#include "partition_list_call.h"
+#include "wire_layout.h"
 
 namespace rdkafka_napi {
 
 namespace {
-
-struct PartitionListResult {
-  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
-  std::string message;
-  PartitionListPtr list;  // owned here, so a result that is never settled is still freed
-};
-
-Napi::Value SettlePartitionList(Napi::Env env, PartitionListResult& result, const char* what) {
-  PartitionListPtr owned = std::move(result.list);
-  if (result.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    std::string detail = result.message.empty() ? rd_kafka_err2str(result.err) : result.message;
-    ThrowKafkaError(env, result.err, std::string(what) + " failed: " + detail);
-  }
-  return PartitionListToJs(env, owned.get());
-}
-
+constexpr const char* kSignature = "NativeConsumer(config, metaSlab, onReadable, onEvent)";
 }  // namespace
 
 Napi::Function Consumer::Define(Napi::Env env) {
-  return DefineClass(env, "NativeConsumer",
-                     {
-                         InstanceMethod<&Consumer::JsConnect>("connect"),
-                         InstanceMethod<&Consumer::JsSubscribe>("subscribe"),
-                         InstanceMethod<&Consumer::JsUnsubscribe>("unsubscribe"),
-                         InstanceMethod<&Consumer::JsSubscription>("subscription"),
-                         InstanceMethod<&Consumer::JsAssign>("assign"),
-                         InstanceMethod<&Consumer::JsIncrementalAssign>("incrementalAssign"),
-                         InstanceMethod<&Consumer::JsIncrementalUnassign>("incrementalUnassign"),
-                         InstanceMethod<&Consumer::JsAssignment>("assignment"),
-                         InstanceMethod<&Consumer::JsPoll>("poll"),
-                         InstanceMethod<&Consumer::JsTakeRebalance>("takeRebalance"),
-                         InstanceMethod<&Consumer::JsApplyRebalance>("applyRebalance"),
-                         InstanceMethod<&Consumer::JsCommit>("commit"),
-                         InstanceMethod<&Consumer::JsCommitted>("committed"),
-                         InstanceMethod<&Consumer::JsPosition>("position"),
-                         InstanceMethod<&Consumer::JsStoreOffsets>("storeOffsets"),
-                         InstanceMethod<&Consumer::JsSeek>("seek"),
-                         InstanceMethod<&Consumer::JsPause>("pause"),
-                         InstanceMethod<&Consumer::JsResume>("resume"),
-                         InstanceMethod<&Consumer::JsQueryWatermarkOffsets>("queryWatermarkOffsets"),
-                         InstanceMethod<&Consumer::JsOffsetsForTimes>("offsetsForTimes"),
-                         InstanceMethod<&Consumer::JsGetMetadata>("getMetadata"),
-                         InstanceMethod<&Consumer::JsTopicName>("topicName"),
-                         InstanceMethod<&Consumer::JsSetKeepAlive>("setKeepAlive"),
-                         InstanceMethod<&Consumer::JsRebalanceProtocol>("rebalanceProtocol"),
-                         InstanceMethod<&Consumer::JsClose>("close"),
-                     });
+  std::vector<Napi::ClassPropertyDescriptor<Consumer>> methods = {
+      InstanceMethod<&Consumer::JsConnect>("connect"),
+      InstanceMethod<&Consumer::JsSubscribe>("subscribe"),
+      InstanceMethod<&Consumer::JsUnsubscribe>("unsubscribe"),
+      InstanceMethod<&Consumer::JsSubscription>("subscription"),
+      InstanceMethod<&Consumer::JsAssign>("assign"),
+      InstanceMethod<&Consumer::JsIncrementalAssign>("incrementalAssign"),
+      InstanceMethod<&Consumer::JsIncrementalUnassign>("incrementalUnassign"),
+      InstanceMethod<&Consumer::JsAssignment>("assignment"),
+      InstanceMethod<&Consumer::JsPoll>("poll"),
+      InstanceMethod<&Consumer::JsTakeRebalance>("takeRebalance"),
+      InstanceMethod<&Consumer::JsApplyRebalance>("applyRebalance"),
+      InstanceMethod<&Consumer::JsCommit>("commit"),
+      InstanceMethod<&Consumer::JsCommitted>("committed"),
+      InstanceMethod<&Consumer::JsPosition>("position"),
+      InstanceMethod<&Consumer::JsStoreOffsets>("storeOffsets"),
+      InstanceMethod<&Consumer::JsSeek>("seek"),
+      InstanceMethod<&Consumer::JsPause>("pause"),
+      InstanceMethod<&Consumer::JsResume>("resume"),
+      InstanceMethod<&Consumer::JsQueryWatermarkOffsets>("queryWatermarkOffsets"),
+      InstanceMethod<&Consumer::JsOffsetsForTimes>("offsetsForTimes"),
+      InstanceMethod<&Consumer::JsGetMetadata>("getMetadata"),
+      InstanceMethod<&Consumer::JsTopicName>("topicName"),
+      InstanceMethod<&Consumer::JsSetKeepAlive>("setKeepAlive"),
+      InstanceMethod<&Consumer::JsRebalanceProtocol>("rebalanceProtocol"),
+      InstanceMethod<&Consumer::JsClose>("close"),
+      InstanceMethod<&Consumer::JsWithHandle<&GroupMetadataToJs>>("groupMetadata"),
+      InstanceMethod<&Consumer::JsWithHandle<&MemberIdToJs>>("memberId"),
+  };
+  Register(methods);
+  return DefineClass(env, "NativeConsumer", methods);
 }
 
-Consumer::Consumer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Consumer>(info) {
+Consumer::Consumer(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<Consumer>(info), handle_(info.Env(), ConfigArgument(info, kSignature), "Consumer") {
   Napi::Env env = info.Env();
-  if (info.Length() < 4 || !info[0].IsObject() || !info[1].IsTypedArray() || !info[2].IsFunction() ||
-      !info[3].IsFunction()) {
-    throw Napi::TypeError::New(env, "NativeConsumer(config, metaSlab, onReadable, onEvent)");
+  if (info.Length() < 4 || !info[1].IsTypedArray() || !info[2].IsFunction() || !info[3].IsFunction()) {
+    throw Napi::TypeError::New(env, kSignature);
   }
-  pending_conf_ = BuildConf(env, info[0].As<Napi::Object>());
-  rd_kafka_conf_t* conf = pending_conf_.get();
-  char errstr[512];
-  // Logs are queued and served by our poll, on the JS thread, like the rest.
-  if (rd_kafka_conf_set(conf, "log.queue", "true", errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK) {
-    ThrowKafkaError(env, RD_KAFKA_RESP_ERR__INVALID_ARG, errstr);
-  }
+  // Callbacks, not events: they are served inside our poll of the consumer
+  // queue, on the JS thread, in order with the messages.
+  rd_kafka_conf_t* conf = handle_.conf();
   rd_kafka_conf_set_opaque(conf, this);
   rd_kafka_conf_set_rebalance_cb(conf, &Consumer::OnRebalance);
   rd_kafka_conf_set_error_cb(conf, &Consumer::OnError);
@@ -93,11 +77,8 @@ Consumer::Consumer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Consumer>(
 Consumer::~Consumer() { DestroyNow(); }
 
 rd_kafka_t* Consumer::Handle(Napi::Env env) {
-  if (rk_ == nullptr || closing_) {
-    ThrowKafkaError(env, RD_KAFKA_RESP_ERR__STATE,
-                    rk_ == nullptr ? "Consumer is not connected" : "Consumer is disconnecting");
-  }
-  return rk_;
+  if (closing_) ThrowKafkaError(env, RD_KAFKA_RESP_ERR__STATE, "Consumer is disconnecting or closed");
+  return handle_.Get(env);
 }
 
 void Consumer::CheckError(Napi::Env env, rd_kafka_resp_err_t err, const char* what) {
@@ -110,41 +91,28 @@ void Consumer::CheckError(Napi::Env env, rd_kafka_error_t* error, const char* wh
   if (error == nullptr) return;
   ErrorPtr owned(error);
   Napi::Value js_error = MakeKafkaError(env, owned.get());
-  js_error.As<Napi::Object>().Set("message", Napi::String::New(env, std::string(what) + " failed: " +
-                                                                        rd_kafka_error_string(owned.get())));
+  js_error.As<Napi::Object>().Set(
+      "message", Napi::String::New(env, std::string(what) + " failed: " + rd_kafka_error_string(owned.get())));
   throw Napi::Error(env, js_error);
 }
 
 Napi::Value Consumer::JsConnect(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (rk_ != nullptr || !pending_conf_) {
-    ThrowKafkaError(env, RD_KAFKA_RESP_ERR__STATE, "Consumer is already connected or was closed");
-  }
-  char errstr[512];
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, pending_conf_.get(), errstr, sizeof(errstr));
-  if (rk == nullptr) {
-    ThrowKafkaError(env, RD_KAFKA_RESP_ERR__INVALID_ARG, std::string("Cannot create consumer: ") + errstr);
-  }
-  pending_conf_.release();
-  rk_ = rk;
-  owner_ = ShareHandle(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+  rd_kafka_t* rk = handle_.Create(env, RD_KAFKA_CONSUMER, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
   // One queue for everything: messages, rebalances, errors, logs, stats.
-  rd_kafka_poll_set_consumer(rk_);
-  consumer_queue_.reset(rd_kafka_queue_get_consumer(rk_));
-  if (!consumer_queue_) consumer_queue_.reset(rd_kafka_queue_get_main(rk_));
-  rd_kafka_set_log_queue(rk_, consumer_queue_.get());
-
-  Ref();
-  wakeup_.Start(
-      env, consumer_queue_.get(), "rdkafka-napi:consumer-wakeup",
+  rd_kafka_poll_set_consumer(rk);
+  QueuePtr queue(rd_kafka_queue_get_consumer(rk));
+  if (!queue) queue.reset(rd_kafka_queue_get_main(rk));
+  Ref();  // librdkafka's threads reach this object until the wakeup is finalized
+  handle_.ServeQueue(
+      env, std::move(queue), "rdkafka-napi:consumer-wakeup",
       [this](Napi::Env env) {
-        EmitPending(env);
+        events_.EmitAll(env, on_event_);
         on_readable_.Call({});
       },
       [this]() { Unref(); });
-  wakeup_.SetKeepAlive(env, false);
-  napi_add_env_cleanup_hook(env, &Consumer::OnEnvCleanup, this);
-  cleanup_hook_added_ = true;
+  if (handle_.StartTokenRefresh(env, [this]() { Unref(); })) Ref();  // its own wakeup reaches this object too
+  Track(env, ClosableRegistry::Order::kClient);
   return env.Undefined();
 }
 
@@ -231,14 +199,13 @@ uint32_t Consumer::TopicIndex(rd_kafka_topic_t* topic) {
 // consumer wants more, and waits on the queue wakeup when there is nothing.
 Napi::Value Consumer::JsPoll(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  rd_kafka_t* rk = Handle(env);
+  Handle(env);
   size_t max_messages = std::min<size_t>(info[0].As<Napi::Number>().Uint32Value(), meta_capacity_);
   ssize_t count = 0;
   if (stashed_rebalance_ == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    count = rd_kafka_consume_batch_queue(consumer_queue_.get(), 0, batch_.data(), max_messages);
+    count = rd_kafka_consume_batch_queue(handle_.queue(), 0, batch_.data(), max_messages);
     if (count < 0) count = 0;
   }
-  (void)rk;
 
   size_t total_bytes = 0;
   for (ssize_t i = 0; i < count; i++) {
@@ -254,59 +221,21 @@ Napi::Value Consumer::JsPoll(const Napi::CallbackInfo& info) {
     for (ssize_t i = 0; i < count; i++) {
       rd_kafka_message_t* message = batch_[i];
       double* meta = meta_slab_ + i * kMetaStride;
-      rd_kafka_timestamp_type_t timestamp_type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
-      meta[0] = message->rkt ? TopicIndex(message->rkt) : -1;
-      meta[1] = message->partition;
-      meta[2] = static_cast<double>(message->offset);
-      meta[3] = static_cast<double>(rd_kafka_message_timestamp(message, &timestamp_type));
-      meta[4] = timestamp_type;
-      meta[5] = static_cast<double>(offset);
+      WriteMeta(env, message, meta, offset, headers_list);
       if (message->key != nullptr) {
         memcpy(cursor + offset, message->key, message->key_len);
-        meta[6] = static_cast<double>(message->key_len);
         offset += message->key_len;
-      } else {
-        meta[6] = -1;
       }
-      meta[7] = static_cast<double>(offset);
+      meta[kMetaValueOffset] = static_cast<double>(offset);
       if (message->payload != nullptr) {
         memcpy(cursor + offset, message->payload, message->len);
-        meta[8] = static_cast<double>(message->len);
         offset += message->len;
-      } else {
-        meta[8] = -1;
       }
-      meta[9] = -1;
-      rd_kafka_headers_t* headers = nullptr;
-      if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR && rd_kafka_message_headers(message, &headers) == 0 &&
-          headers != nullptr && rd_kafka_header_cnt(headers) > 0) {
-        if (headers_list.IsEmpty()) headers_list = Napi::Array::New(env);
-        size_t header_count = rd_kafka_header_cnt(headers);
-        Napi::Array pairs = Napi::Array::New(env, header_count * 2);
-        for (size_t h = 0; h < header_count; h++) {
-          const char* name = nullptr;
-          const void* value = nullptr;
-          size_t size = 0;
-          rd_kafka_header_get_all(headers, h, &name, &value, &size);
-          pairs.Set(static_cast<uint32_t>(h * 2), Napi::String::New(env, name));
-          pairs.Set(static_cast<uint32_t>(h * 2 + 1),
-                    value ? Napi::Buffer<char>::Copy(env, static_cast<const char*>(value), size).As<Napi::Value>()
-                          : env.Null());
-        }
-        meta[9] = headers_list.Length();
-        headers_list.Set(headers_list.Length(), pairs);
-      }
-#if RD_KAFKA_VERSION >= 0x020100ff
-      meta[10] = rd_kafka_message_leader_epoch(message);
-#else
-      meta[10] = -1;
-#endif
-      meta[11] = message->err;
       rd_kafka_message_destroy(message);
     }
     slab_value = slab;
   }
-  EmitPending(env);
+  events_.EmitAll(env, on_event_);
 
   Napi::Array result = Napi::Array::New(env, 4);
   result.Set(0u, Napi::Number::New(env, static_cast<double>(count)));
@@ -316,18 +245,66 @@ Napi::Value Consumer::JsPoll(const Napi::CallbackInfo& info) {
   return result;
 }
 
+// Everything of a message's meta slots but the value offset, which follows
+// the key's bytes. Headers go to `headers_list` (created on first use).
+void Consumer::WriteMeta(Napi::Env env, const rd_kafka_message_t* message, double* meta, size_t slab_offset,
+                         Napi::Array& headers_list) {
+  rd_kafka_timestamp_type_t timestamp_type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+  meta[kMetaTopicIndex] = message->rkt ? TopicIndex(message->rkt) : -1;
+  meta[kMetaPartition] = message->partition;
+  meta[kMetaOffset] = static_cast<double>(message->offset);
+  meta[kMetaTimestamp] = static_cast<double>(rd_kafka_message_timestamp(message, &timestamp_type));
+  meta[kMetaTimestampType] = timestamp_type;
+  meta[kMetaKeyOffset] = static_cast<double>(slab_offset);
+  meta[kMetaKeyLength] = message->key != nullptr ? static_cast<double>(message->key_len) : -1;
+  meta[kMetaValueLength] = message->payload != nullptr ? static_cast<double>(message->len) : -1;
+  meta[kMetaHeadersIndex] = -1;
+  rd_kafka_headers_t* headers = nullptr;
+  if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR &&
+      rd_kafka_message_headers(const_cast<rd_kafka_message_t*>(message), &headers) == 0 && headers != nullptr &&
+      rd_kafka_header_cnt(headers) > 0) {
+    if (headers_list.IsEmpty()) headers_list = Napi::Array::New(env);
+    size_t header_count = rd_kafka_header_cnt(headers);
+    Napi::Array pairs = Napi::Array::New(env, header_count * 2);
+    for (size_t h = 0; h < header_count; h++) {
+      const char* name = nullptr;
+      const void* value = nullptr;
+      size_t size = 0;
+      rd_kafka_header_get_all(headers, h, &name, &value, &size);
+      pairs.Set(static_cast<uint32_t>(h * 2), Napi::String::New(env, name));
+      pairs.Set(
+          static_cast<uint32_t>(h * 2 + 1),
+          value ? Napi::Buffer<char>::Copy(env, static_cast<const char*>(value), size).As<Napi::Value>() : env.Null());
+    }
+    meta[kMetaHeadersIndex] = headers_list.Length();
+    headers_list.Set(headers_list.Length(), pairs);
+  }
+#if RD_KAFKA_VERSION >= 0x020100ff
+  meta[kMetaLeaderEpoch] = rd_kafka_message_leader_epoch(message);
+#else
+  meta[kMetaLeaderEpoch] = -1;
+#endif
+  meta[kMetaErrno] = message->err;
+}
+
 void Consumer::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
                            void* opaque) {
   auto* self = static_cast<Consumer*>(opaque);
-  bool cooperative = strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+  // NULL when the group has no protocol yet (UBSan caught strcmp on it).
+  const char* protocol = rd_kafka_rebalance_protocol(rk);
+  bool cooperative = protocol != nullptr && strcmp(protocol, "COOPERATIVE") == 0;
   if (self->closing_) {
     // During close nobody is left to decide: apply the default and go on.
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-      if (cooperative) rd_kafka_error_destroy(rd_kafka_incremental_assign(rk, partitions));
-      else rd_kafka_assign(rk, partitions);
+      if (cooperative)
+        rd_kafka_error_destroy(rd_kafka_incremental_assign(rk, partitions));
+      else
+        rd_kafka_assign(rk, partitions);
     } else {
-      if (cooperative) rd_kafka_error_destroy(rd_kafka_incremental_unassign(rk, partitions));
-      else rd_kafka_assign(rk, nullptr);
+      if (cooperative)
+        rd_kafka_error_destroy(rd_kafka_incremental_unassign(rk, partitions));
+      else
+        rd_kafka_assign(rk, nullptr);
     }
     return;
   }
@@ -343,28 +320,49 @@ Napi::Value Consumer::JsTakeRebalance(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (stashed_rebalance_ == RD_KAFKA_RESP_ERR_NO_ERROR) return env.Undefined();
   Napi::Object rebalance = Napi::Object::New(env);
-  rebalance.Set("kind", Napi::String::New(env, stashed_rebalance_ == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS ? "assign"
-                                                                                                        : "revoke"));
-  rebalance.Set("protocol", Napi::String::New(env, rk_ ? rd_kafka_rebalance_protocol(rk_) : "NONE"));
-  rebalance.Set("lost", Napi::Boolean::New(env, rk_ ? rd_kafka_assignment_lost(rk_) == 1 : false));
+  rebalance.Set(
+      "kind", Napi::String::New(env, stashed_rebalance_ == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS ? "assign" : "revoke"));
+  rd_kafka_t* rk = handle_.get();
+  rebalance.Set("protocol", Napi::String::New(env, rk ? rd_kafka_rebalance_protocol(rk) : "NONE"));
+  rebalance.Set("lost", Napi::Boolean::New(env, rk ? rd_kafka_assignment_lost(rk) == 1 : false));
   rebalance.Set("partitions", PartitionListToJs(env, stashed_partitions_.get()));
   return rebalance;
 }
 
-// applyRebalance(): the default action for the stashed rebalance.
+// applyRebalance(startOffsets?): the default action for the stashed rebalance.
+// For an assignment, partitions named in startOffsets start at that offset
+// instead of the committed one: set in the assignment itself, because a seek
+// made after it loses to the committed-offset fetch the assignment starts.
 Napi::Value Consumer::JsApplyRebalance(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (stashed_rebalance_ == RD_KAFKA_RESP_ERR_NO_ERROR || rk_ == nullptr) return env.Undefined();
+  rd_kafka_t* rk = handle_.get();
+  if (stashed_rebalance_ == RD_KAFKA_RESP_ERR_NO_ERROR || rk == nullptr) return env.Undefined();
+  PartitionListPtr start_offsets;
+  if (info[0].IsArray()) start_offsets = PartitionListFromJs(env, info[0], "startOffsets");
   rd_kafka_resp_err_t kind = stashed_rebalance_;
   PartitionListPtr partitions = std::move(stashed_partitions_);
   stashed_rebalance_ = RD_KAFKA_RESP_ERR_NO_ERROR;
-  bool cooperative = strcmp(rd_kafka_rebalance_protocol(rk_), "COOPERATIVE") == 0;
+  if (kind == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS && start_offsets) {
+    for (int i = 0; i < start_offsets->cnt; i++) {
+      const rd_kafka_topic_partition_t& wanted = start_offsets->elems[i];
+      rd_kafka_topic_partition_t* assigned =
+          rd_kafka_topic_partition_list_find(partitions.get(), wanted.topic, wanted.partition);
+      if (assigned != nullptr) assigned->offset = wanted.offset;
+    }
+  }
+  // NULL when the group has no protocol yet (UBSan caught strcmp on it).
+  const char* protocol = rd_kafka_rebalance_protocol(rk);
+  bool cooperative = protocol != nullptr && strcmp(protocol, "COOPERATIVE") == 0;
   if (kind == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-    if (cooperative) CheckError(env, rd_kafka_incremental_assign(rk_, partitions.get()), "incremental assign");
-    else CheckError(env, rd_kafka_assign(rk_, partitions.get()), "assign");
+    if (cooperative)
+      CheckError(env, rd_kafka_incremental_assign(rk, partitions.get()), "incremental assign");
+    else
+      CheckError(env, rd_kafka_assign(rk, partitions.get()), "assign");
   } else {
-    if (cooperative) CheckError(env, rd_kafka_incremental_unassign(rk_, partitions.get()), "incremental unassign");
-    else CheckError(env, rd_kafka_assign(rk_, nullptr), "unassign");
+    if (cooperative)
+      CheckError(env, rd_kafka_incremental_unassign(rk, partitions.get()), "incremental unassign");
+    else
+      CheckError(env, rd_kafka_assign(rk, nullptr), "unassign");
   }
   return env.Undefined();
 }
@@ -377,50 +375,39 @@ Napi::Value Consumer::JsCommit(const Napi::CallbackInfo& info) {
   Handle(env);
   PartitionListPtr offsets;
   if (info[0].IsArray()) offsets = PartitionListFromJs(env, info[0], "offsets");
-  rd_kafka_topic_partition_list_t* raw = offsets.release();
-  return RunOffThread<PartitionListResult>(
-      env, "rdkafka-napi:commit",
-      [owner = owner_, raw]() {
-        rd_kafka_t* rk = owner.get();
-        PartitionListPtr owned(raw);
-        PartitionListResult result;
-        // Commit into our own queue so the result is ours, not the global callback's.
-        QueuePtr reply(rd_kafka_queue_new(rk));
-        result.err = rd_kafka_commit_queue(rk, owned.get(), reply.get(), nullptr, nullptr);
-        if (result.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-          EventPtr event(rd_kafka_queue_poll(reply.get(), -1));
-          if (event) {
-            result.err = rd_kafka_event_error(event.get());
-            if (result.err != RD_KAFKA_RESP_ERR_NO_ERROR) result.message = rd_kafka_event_error_string(event.get());
-            const rd_kafka_topic_partition_list_t* committed = rd_kafka_event_topic_partition_list(event.get());
-            if (committed) result.list.reset(rd_kafka_topic_partition_list_copy(committed));
-          }
-        }
-        return result;
-      },
-      [](Napi::Env env, PartitionListResult& result) -> Napi::Value {
-        if (result.err == RD_KAFKA_RESP_ERR__NO_OFFSET) {
-          return Napi::Array::New(env);  // nothing consumed since the last commit: nothing to do
-        }
-        return SettlePartitionList(env, result, "commit");
-      });
+  return RunPartitionListCall(env, "rdkafka-napi:commit", "commit", handle_.shared(), std::move(offsets),
+                              [](rd_kafka_t* rk, PartitionListOutcome& outcome) {
+                                PartitionListPtr requested = std::move(outcome.list);
+                                QueuePtr reply(rd_kafka_queue_new(rk));
+                                outcome.err = rd_kafka_commit_queue(rk, requested.get(), reply.get(), nullptr, nullptr);
+                                if (outcome.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+                                  EventPtr event(rd_kafka_queue_poll(reply.get(), -1));
+                                  if (event) {
+                                    outcome.err = rd_kafka_event_error(event.get());
+                                    if (outcome.err != RD_KAFKA_RESP_ERR_NO_ERROR)
+                                      outcome.message = rd_kafka_event_error_string(event.get());
+                                    const rd_kafka_topic_partition_list_t* committed =
+                                        rd_kafka_event_topic_partition_list(event.get());
+                                    if (committed) outcome.list.reset(rd_kafka_topic_partition_list_copy(committed));
+                                  }
+                                }
+                                // Nothing consumed since the last commit: nothing to do, not a failure.
+                                if (outcome.err == RD_KAFKA_RESP_ERR__NO_OFFSET) {
+                                  outcome.err = RD_KAFKA_RESP_ERR_NO_ERROR;
+                                  outcome.list.reset();
+                                }
+                              });
 }
 
 Napi::Value Consumer::JsCommitted(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Handle(env);
-  rd_kafka_topic_partition_list_t* raw = PartitionListFromJs(env, info[0], "partitions").release();
   int timeout_ms = info[1].As<Napi::Number>().Int32Value();
-  return RunOffThread<PartitionListResult>(
-      env, "rdkafka-napi:committed",
-      [owner = owner_, raw, timeout_ms]() {
-        rd_kafka_t* rk = owner.get();
-        PartitionListResult result;
-        result.list.reset(raw);
-        result.err = rd_kafka_committed(rk, raw, timeout_ms);
-        return result;
-      },
-      [](Napi::Env env, PartitionListResult& result) { return SettlePartitionList(env, result, "committed"); });
+  return RunPartitionListCall(env, "rdkafka-napi:committed", "committed", handle_.shared(),
+                              PartitionListFromJs(env, info[0], "partitions"),
+                              [timeout_ms](rd_kafka_t* rk, PartitionListOutcome& outcome) {
+                                outcome.err = rd_kafka_committed(rk, outcome.list.get(), timeout_ms);
+                              });
 }
 
 Napi::Value Consumer::JsPosition(const Napi::CallbackInfo& info) {
@@ -440,23 +427,16 @@ Napi::Value Consumer::JsStoreOffsets(const Napi::CallbackInfo& info) {
 Napi::Value Consumer::JsSeek(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Handle(env);
-  rd_kafka_topic_partition_list_t* raw = PartitionListFromJs(env, info[0], "partitions").release();
   int timeout_ms = info[1].As<Napi::Number>().Int32Value();
-  return RunOffThread<PartitionListResult>(
-      env, "rdkafka-napi:seek",
-      [owner = owner_, raw, timeout_ms]() {
-        rd_kafka_t* rk = owner.get();
-        PartitionListResult result;
-        result.list.reset(raw);
-        rd_kafka_error_t* error = rd_kafka_seek_partitions(rk, raw, timeout_ms);
-        if (error != nullptr) {
-          result.err = rd_kafka_error_code(error);
-          result.message = rd_kafka_error_string(error);
-          rd_kafka_error_destroy(error);
-        }
-        return result;
-      },
-      [](Napi::Env env, PartitionListResult& result) { return SettlePartitionList(env, result, "seek"); });
+  return RunPartitionListCall(env, "rdkafka-napi:seek", "seek", handle_.shared(),
+                              PartitionListFromJs(env, info[0], "partitions"),
+                              [timeout_ms](rd_kafka_t* rk, PartitionListOutcome& outcome) {
+                                ErrorPtr error(rd_kafka_seek_partitions(rk, outcome.list.get(), timeout_ms));
+                                if (error) {
+                                  outcome.err = rd_kafka_error_code(error.get());
+                                  outcome.message = rd_kafka_error_string(error.get());
+                                }
+                              });
 }
 
 Napi::Value Consumer::JsPause(const Napi::CallbackInfo& info) {
@@ -484,9 +464,9 @@ Napi::Value Consumer::JsQueryWatermarkOffsets(const Napi::CallbackInfo& info) {
     int64_t low = -1;
     int64_t high = -1;
   };
-  return RunOffThread<Watermarks>(
+  return RunOffThread(
       env, "rdkafka-napi:watermarks",
-      [owner = owner_, topic, partition, timeout_ms]() {
+      [owner = handle_.shared(), topic, partition, timeout_ms]() {
         rd_kafka_t* rk = owner.get();
         Watermarks marks;
         marks.err = rd_kafka_query_watermark_offsets(rk, topic.c_str(), partition, &marks.low, &marks.high, timeout_ms);
@@ -495,8 +475,8 @@ Napi::Value Consumer::JsQueryWatermarkOffsets(const Napi::CallbackInfo& info) {
       [topic, partition](Napi::Env env, Watermarks& marks) -> Napi::Value {
         if (marks.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
           ThrowKafkaError(env, marks.err,
-                          "queryWatermarkOffsets(" + topic + ", " + std::to_string(partition) + ") failed: " +
-                              rd_kafka_err2str(marks.err));
+                          "queryWatermarkOffsets(" + topic + ", " + std::to_string(partition) +
+                              ") failed: " + rd_kafka_err2str(marks.err));
         }
         Napi::Object result = Napi::Object::New(env);
         result.Set("low", Napi::Number::New(env, static_cast<double>(marks.low)));
@@ -508,25 +488,17 @@ Napi::Value Consumer::JsQueryWatermarkOffsets(const Napi::CallbackInfo& info) {
 Napi::Value Consumer::JsOffsetsForTimes(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Handle(env);
-  rd_kafka_topic_partition_list_t* raw = PartitionListFromJs(env, info[0], "partitions").release();
   int timeout_ms = info[1].As<Napi::Number>().Int32Value();
-  return RunOffThread<PartitionListResult>(
-      env, "rdkafka-napi:offsets-for-times",
-      [owner = owner_, raw, timeout_ms]() {
-        rd_kafka_t* rk = owner.get();
-        PartitionListResult result;
-        result.list.reset(raw);
-        result.err = rd_kafka_offsets_for_times(rk, raw, timeout_ms);
-        return result;
-      },
-      [](Napi::Env env, PartitionListResult& result) { return SettlePartitionList(env, result, "offsetsForTimes"); });
+  return RunPartitionListCall(env, "rdkafka-napi:offsets-for-times", "offsetsForTimes", handle_.shared(),
+                              PartitionListFromJs(env, info[0], "partitions"),
+                              [timeout_ms](rd_kafka_t* rk, PartitionListOutcome& outcome) {
+                                outcome.err = rd_kafka_offsets_for_times(rk, outcome.list.get(), timeout_ms);
+                              });
 }
 
 Napi::Value Consumer::JsGetMetadata(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  Handle(env);
-  return FetchMetadata(env, owner_, info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : std::string(),
-                       info[1].ToBoolean().Value(), info[2].As<Napi::Number>().Int32Value());
+  Handle(info.Env());
+  return handle_.GetMetadata(info);
 }
 
 Napi::Value Consumer::JsTopicName(const Napi::CallbackInfo& info) {
@@ -536,39 +508,32 @@ Napi::Value Consumer::JsTopicName(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Consumer::JsSetKeepAlive(const Napi::CallbackInfo& info) {
-  wakeup_.SetKeepAlive(info.Env(), info[0].ToBoolean().Value());
+  handle_.wakeup().SetKeepAlive(info.Env(), info[0].ToBoolean().Value());
   return info.Env().Undefined();
 }
 
 Napi::Value Consumer::JsRebalanceProtocol(const Napi::CallbackInfo& info) {
-  return Napi::String::New(info.Env(), rk_ ? rd_kafka_rebalance_protocol(rk_) : "NONE");
+  rd_kafka_t* rk = handle_.get();
+  return Napi::String::New(info.Env(), rk ? rd_kafka_rebalance_protocol(rk) : "NONE");
 }
 
 Napi::Value Consumer::JsClose(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (rk_ == nullptr || closing_) {
-    Napi::Promise::Deferred done = Napi::Promise::Deferred::New(env);
-    done.Resolve(env.Undefined());
-    return done.Promise();
-  }
+  if (!handle_.open() || closing_) return ResolvedPromise(env);
   closing_ = true;
-  wakeup_.Detach();
+  handle_.StopServing();
   // A rebalance the JS layer did not get to apply is applied now.
   if (stashed_rebalance_ != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    OnRebalance(rk_, stashed_rebalance_, stashed_partitions_.get(), this);
+    OnRebalance(handle_.get(), stashed_rebalance_, stashed_partitions_.get(), this);
     stashed_rebalance_ = RD_KAFKA_RESP_ERR_NO_ERROR;
     stashed_partitions_.reset();
   }
-  if (cleanup_hook_added_) {
-    napi_remove_env_cleanup_hook(env, &Consumer::OnEnvCleanup, this);
-    cleanup_hook_added_ = false;
-  }
-  rd_kafka_queue_t* queue = consumer_queue_.release();
+  Untrack();
   auto done = std::make_shared<std::promise<void>>();
   close_done_ = done->get_future().share();
-  return RunOffThread<rd_kafka_resp_err_t>(
+  return RunOffThread(
       env, "rdkafka-napi:consumer-close",
-      [owner = std::move(owner_), queue, done]() mutable {
+      [queue = handle_.TakeQueue(), owner = handle_.Release(), done]() mutable {
         rd_kafka_t* rk = owner.get();
         // Leaves the group (committing when auto-commit is on), serving the
         // final revocation through OnRebalance's closing branch.
@@ -578,21 +543,17 @@ Napi::Value Consumer::JsClose(const Napi::CallbackInfo& info) {
         // keep rd_kafka_destroy waiting forever.
         rd_kafka_message_t* leftovers[256];
         ssize_t count;
-        while ((count = rd_kafka_consume_batch_queue(queue, 0, leftovers, 256)) > 0) {
+        while ((count = rd_kafka_consume_batch_queue(queue.get(), 0, leftovers, 256)) > 0) {
           for (ssize_t i = 0; i < count; i++) rd_kafka_message_destroy(leftovers[i]);
         }
-        rd_kafka_queue_destroy(queue);
-        owner.reset();  // destroys the handle unless an operation still holds it
-        done->set_value();  // from here on nothing reaches this Consumer
+        queue.reset();
+        owner.reset();      // destroys the handle unless an operation still holds it
+        done->set_value();  // from here on librdkafka's callbacks no longer reach this Consumer
         return err;
       },
       [this](Napi::Env env, rd_kafka_resp_err_t& err) -> Napi::Value {
-        rk_ = nullptr;
-        {
-          std::lock_guard<std::mutex> lock(pending_mutex_);
-          pending_.clear();  // nobody is left to hear about it
-        }
-        wakeup_.Release();
+        events_.Clear();  // nobody is left to hear about it
+        handle_.ReleaseWakeup();
         if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__DESTROY) {
           ThrowKafkaError(env, err, std::string("Consumer close did not complete cleanly: ") + rd_kafka_err2str(err));
         }
@@ -600,99 +561,36 @@ Napi::Value Consumer::JsClose(const Napi::CallbackInfo& info) {
       });
 }
 
-void Consumer::Push(PendingEvent event) {
-  std::lock_guard<std::mutex> lock(pending_mutex_);
-  pending_.push_back(std::move(event));
-}
-
-void Consumer::EmitPending(Napi::Env env) {
-  std::vector<PendingEvent> events;
-  {
-    std::lock_guard<std::mutex> lock(pending_mutex_);
-    if (pending_.empty()) return;
-    events.swap(pending_);
-  }
-  for (PendingEvent& event : events) {
-    if (event.kind == "error") {
-      ErrorFlags flags;
-      flags.fatal = event.fatal;
-      on_event_.Call({Napi::String::New(env, "error"), MakeKafkaError(env, event.err, event.text, flags)});
-    } else if (event.kind == "log") {
-      on_event_.Call({Napi::String::New(env, "log"), Napi::Number::New(env, event.number),
-                      Napi::String::New(env, event.facility), Napi::String::New(env, event.text)});
-    } else if (event.kind == "stats") {
-      on_event_.Call({Napi::String::New(env, "stats"), Napi::String::New(env, event.text)});
-    } else if (event.kind == "throttle") {
-      on_event_.Call({Napi::String::New(env, "throttle"), Napi::String::New(env, event.facility),
-                      Napi::Number::New(env, std::stoi(event.text)), Napi::Number::New(env, event.number)});
-    }
-  }
-}
-
 void Consumer::OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
-  PendingEvent event;
-  event.kind = "error";
-  event.err = static_cast<rd_kafka_resp_err_t>(err);
-  event.text = reason ? reason : "";
-  if (err == RD_KAFKA_RESP_ERR__FATAL) {
-    char fatal_reason[512];
-    event.err = rd_kafka_fatal_error(rk, fatal_reason, sizeof(fatal_reason));
-    event.text = fatal_reason;
-    event.fatal = true;
-  }
-  static_cast<Consumer*>(opaque)->Push(std::move(event));
+  static_cast<Consumer*>(opaque)->events_.Push(ClientEvent::Error(rk, static_cast<rd_kafka_resp_err_t>(err), reason));
 }
 
 void Consumer::OnLog(const rd_kafka_t* rk, int level, const char* facility, const char* text) {
   auto* self = static_cast<Consumer*>(rd_kafka_opaque(rk));
-  if (self == nullptr) return;
-  PendingEvent event;
-  event.kind = "log";
-  event.number = level;
-  event.facility = facility ? facility : "";
-  event.text = text ? text : "";
-  self->Push(std::move(event));
+  if (self != nullptr) self->events_.Push(ClientEvent::Log(level, facility, text));
 }
 
 int Consumer::OnStats(rd_kafka_t*, char* json, size_t json_len, void* opaque) {
-  PendingEvent event;
-  event.kind = "stats";
-  event.text.assign(json, json_len);
-  static_cast<Consumer*>(opaque)->Push(std::move(event));
+  static_cast<Consumer*>(opaque)->events_.Push(ClientEvent::Stats(std::string(json, json_len)));
   return 0;  // librdkafka frees the JSON
 }
 
 void Consumer::OnThrottle(rd_kafka_t*, const char* broker_name, int32_t broker_id, int throttle_time_ms, void* opaque) {
-  PendingEvent event;
-  event.kind = "throttle";
-  event.facility = broker_name ? broker_name : "";
-  event.text = std::to_string(broker_id);
-  event.number = throttle_time_ms;
-  static_cast<Consumer*>(opaque)->Push(std::move(event));
+  static_cast<Consumer*>(opaque)->events_.Push(ClientEvent::Throttle(broker_name, broker_id, throttle_time_ms));
 }
 
 void Consumer::DestroyNow() {
-  if (rk_ == nullptr) return;
+  Untrack();
   if (close_done_.valid()) {
-    // close() is destroying rk_ on its own thread, whose rebalance and error
-    // callbacks still reach `this`: wait for it instead of destroying twice.
+    // close() is destroying the handle on its own thread, whose rebalance and
+    // error callbacks still reach `this`: wait for it instead of destroying twice.
     close_done_.wait();
-    rk_ = nullptr;
     return;
   }
+  if (!handle_.open()) return;
   closing_ = true;
-  wakeup_.Detach();
-  consumer_queue_.reset();
   stashed_partitions_.reset();
-  owner_.reset();  // destroys the handle now, or when the last running operation lets go
-  rk_ = nullptr;
-  wakeup_.Release();
-}
-
-void Consumer::OnEnvCleanup(void* self) {
-  auto* consumer = static_cast<Consumer*>(self);
-  consumer->cleanup_hook_added_ = false;
-  consumer->DestroyNow();
+  handle_.DestroyNow();
 }
 
 }  // namespace rdkafka_napi

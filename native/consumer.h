@@ -7,17 +7,18 @@
 
 #include <atomic>
 #include <future>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-#include "queue_wakeup.h"
-#include "rdkafka_handles.h"
+#include "client_events.h"
+#include "client_handle.h"
+#include "client_handle_methods.h"
+#include "closables.h"
 
 namespace rdkafka_napi {
 
-class Consumer : public Napi::ObjectWrap<Consumer> {
+class Consumer : public Napi::ObjectWrap<Consumer>, public Closable, public ClientHandleMethods<Consumer> {
  public:
   static Napi::Function Define(Napi::Env env);
 
@@ -25,24 +26,9 @@ class Consumer : public Napi::ObjectWrap<Consumer> {
   explicit Consumer(const Napi::CallbackInfo& info);
   ~Consumer() override;
 
-  // Per message in the meta slab: topicIndex, partition, offset, timestamp,
-  // timestampType, keyOffset, keyLength, valueOffset, valueLength,
-  // headersIndex, leaderEpoch, errno. Lengths of -1 mean null.
-  static constexpr size_t kMetaStride = 12;
+  void CloseAtTeardown() override { DestroyNow(); }
 
  private:
-  // Something librdkafka told us inside a poll (or inside close, on another
-  // thread), emitted to JS afterwards, never from inside its dispatcher.
-  struct PendingEvent {
-    std::string kind;
-    rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
-    bool fatal = false;
-    std::string text;
-    std::string facility;
-    int number = 0;
-    PartitionListPtr partitions;
-  };
-
   Napi::Value JsConnect(const Napi::CallbackInfo& info);
   Napi::Value JsSubscribe(const Napi::CallbackInfo& info);
   Napi::Value JsUnsubscribe(const Napi::CallbackInfo& info);
@@ -68,15 +54,22 @@ class Consumer : public Napi::ObjectWrap<Consumer> {
   Napi::Value JsSetKeepAlive(const Napi::CallbackInfo& info);
   Napi::Value JsRebalanceProtocol(const Napi::CallbackInfo& info);
   Napi::Value JsClose(const Napi::CallbackInfo& info);
+  // Group metadata and member id (group_metadata.h), given this consumer's handle.
+  template <Napi::Value (*Operation)(Napi::Env, rd_kafka_t*)>
+  Napi::Value JsWithHandle(const Napi::CallbackInfo& info) {
+    return Operation(info.Env(), Handle(info.Env()));
+  }
 
   rd_kafka_t* Handle(Napi::Env env);
   void CheckError(Napi::Env env, rd_kafka_resp_err_t err, const char* what);
   void CheckError(Napi::Env env, rd_kafka_error_t* error, const char* what);
   uint32_t TopicIndex(rd_kafka_topic_t* topic);
-  void Push(PendingEvent event);
-  void EmitPending(Napi::Env env);
+  void WriteMeta(Napi::Env env, const rd_kafka_message_t* message, double* meta, size_t slab_offset,
+                 Napi::Array& headers_list);
   void DestroyNow();
 
+  // librdkafka's callbacks, served inside its polls (ours on the JS thread,
+  // or close's on its own thread): events are queued, never emitted from here.
   static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
                           void* opaque);
   static void OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque);
@@ -84,22 +77,17 @@ class Consumer : public Napi::ObjectWrap<Consumer> {
   static int OnStats(rd_kafka_t* rk, char* json, size_t json_len, void* opaque);
   static void OnThrottle(rd_kafka_t* rk, const char* broker_name, int32_t broker_id, int throttle_time_ms,
                          void* opaque);
-  static void OnEnvCleanup(void* self);
 
-  ConfPtr pending_conf_;
-  rd_kafka_t* rk_ = nullptr;  // owner_.get() while connected (until close() settles)
-  SharedHandle owner_;
-  QueuePtr consumer_queue_;
-  QueueWakeup wakeup_;
+  friend class ClientHandleMethods<Consumer>;
+  ClientHandle handle_;
   std::atomic<bool> closing_{false};
 
   // A rebalance seen inside poll, waiting for the JS layer to run the user's
-  // handler and then apply it (ApplyRebalance).
+  // handler and then apply it (see src/consumer-rebalance.ts).
   rd_kafka_resp_err_t stashed_rebalance_ = RD_KAFKA_RESP_ERR_NO_ERROR;
   PartitionListPtr stashed_partitions_;
 
-  std::mutex pending_mutex_;
-  std::vector<PendingEvent> pending_;
+  ClientEventQueue events_;
 
   std::unordered_map<rd_kafka_topic_t*, uint32_t> topic_indexes_;
   std::vector<std::string> topic_names_;
@@ -112,8 +100,7 @@ class Consumer : public Napi::ObjectWrap<Consumer> {
   std::vector<rd_kafka_message_t*> batch_;
   Napi::FunctionReference on_readable_;
   Napi::FunctionReference on_event_;
-  bool cleanup_hook_added_ = false;
-  // Ready once close()'s thread has destroyed rk_ (valid only after close()).
+  // Ready once close()'s thread has destroyed the handle (valid only after close()).
   std::shared_future<void> close_done_;
 };
 

@@ -4,8 +4,7 @@
 
 namespace rdkafka_napi {
 
-Napi::Value MakeKafkaError(Napi::Env env, rd_kafka_resp_err_t code, const std::string& message,
-                           ErrorFlags flags) {
+Napi::Value MakeKafkaError(Napi::Env env, rd_kafka_resp_err_t code, const std::string& message, ErrorFlags flags) {
   Napi::Object details = Napi::Object::New(env);
   details.Set("fatal", Napi::Boolean::New(env, flags.fatal));
   if (flags.retriable >= 0) details.Set("retriable", Napi::Boolean::New(env, flags.retriable == 1));
@@ -19,8 +18,7 @@ Napi::Value MakeKafkaError(Napi::Env env, rd_kafka_resp_err_t code, const std::s
     fallback.Set("code", Napi::String::New(env, rd_kafka_err2name(code)));
     return fallback.Value();
   }
-  return state->kafka_error_factory.Call(
-      {Napi::Number::New(env, code), Napi::String::New(env, message), details});
+  return state->kafka_error_factory.Call({Napi::Number::New(env, code), Napi::String::New(env, message), details});
 }
 
 Napi::Value MakeKafkaError(Napi::Env env, const rd_kafka_error_t* error) {
@@ -31,8 +29,7 @@ Napi::Value MakeKafkaError(Napi::Env env, const rd_kafka_error_t* error) {
   return MakeKafkaError(env, rd_kafka_error_code(error), rd_kafka_error_string(error), flags);
 }
 
-void ThrowKafkaError(Napi::Env env, rd_kafka_resp_err_t code, const std::string& message,
-                     ErrorFlags flags) {
+void ThrowKafkaError(Napi::Env env, rd_kafka_resp_err_t code, const std::string& message, ErrorFlags flags) {
   throw Napi::Error(env, MakeKafkaError(env, code, message, flags));
 }
 

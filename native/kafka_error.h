@@ -15,8 +15,7 @@ struct ErrorFlags {
   bool txn_requires_abort = false;
 };
 
-Napi::Value MakeKafkaError(Napi::Env env, rd_kafka_resp_err_t code, const std::string& message,
-                           ErrorFlags flags = {});
+Napi::Value MakeKafkaError(Napi::Env env, rd_kafka_resp_err_t code, const std::string& message, ErrorFlags flags = {});
 Napi::Value MakeKafkaError(Napi::Env env, const rd_kafka_error_t* error);
 
 // Throws the KafkaError as a C++ exception (node-addon-api turns it into a JS throw).

@@ -50,8 +50,8 @@ Napi::Value BuiltinFeatures(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value ErrorName(const Napi::CallbackInfo& info) {
-  return Napi::String::New(info.Env(),
-                           rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(info[0].As<Napi::Number>().Int32Value())));
+  return Napi::String::New(
+      info.Env(), rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(info[0].As<Napi::Number>().Int32Value())));
 }
 
 }  // namespace

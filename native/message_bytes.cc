@@ -4,15 +4,14 @@ namespace rdkafka_napi {
 
 bool ReadMessageBytes(napi_env env, napi_value value, std::string& scratch, BytesView* out) {
   // Buffers and Uint8Arrays first, in one call: it fails cheaply on anything
-  // else, and it is the common case on the hot path.
+  // else, and it is the common case on the hot path. Other typed arrays are
+  // refused, as src/validation.ts refuses them (one byte rule, src/native.ts).
   {
     napi_typedarray_type array_type;
     size_t element_count = 0;
     void* data = nullptr;
     if (napi_get_typedarray_info(env, value, &array_type, &element_count, &data, nullptr, nullptr) == napi_ok) {
-      if (array_type != napi_uint8_array && array_type != napi_uint8_clamped_array && array_type != napi_int8_array) {
-        return false;
-      }
+      if (array_type != napi_uint8_array) return false;
       out->data = element_count == 0 ? "" : data;  // empty, not null: a zero-length value
       out->length = element_count;
       return true;

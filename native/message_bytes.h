@@ -1,5 +1,5 @@
-// Reads a message key/value/header argument (Buffer, any Uint8Array view,
-// string or null) without allocating per call.
+// Reads a message key/value/header argument (a Uint8Array, Buffer included;
+// a string; or null) without allocating per call.
 #pragma once
 
 #include <node_api.h>

@@ -61,8 +61,9 @@ Napi::Object ToJs(Napi::Env env, const rd_kafka_metadata_t* metadata) {
 
 }  // namespace
 
-Napi::Promise FetchMetadata(Napi::Env env, SharedHandle owner, const std::string& topic, bool all_topics, int timeout_ms) {
-  return RunOffThread<MetadataResult>(
+Napi::Promise FetchMetadata(Napi::Env env, SharedHandle owner, const std::string& topic, bool all_topics,
+                            int timeout_ms) {
+  return RunOffThread(
       env, "rdkafka-napi:metadata",
       [owner, topic, all_topics, timeout_ms]() {
         rd_kafka_t* rk = owner.get();

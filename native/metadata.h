@@ -13,6 +13,7 @@ namespace rdkafka_napi {
 
 // A non-empty `topic` asks for that topic only; otherwise `all_topics` picks
 // every topic in the cluster or none (brokers only: a cheap reachability check).
-Napi::Promise FetchMetadata(Napi::Env env, SharedHandle owner, const std::string& topic, bool all_topics, int timeout_ms);
+Napi::Promise FetchMetadata(Napi::Env env, SharedHandle owner, const std::string& topic, bool all_topics,
+                            int timeout_ms);
 
 }  // namespace rdkafka_napi

@@ -32,29 +32,24 @@ MockCluster::MockCluster(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Mock
   char errstr[512];
   // The host handle never talks to anyone; keep its logs quiet.
   rd_kafka_conf_set(conf.get(), "log_level", "0", errstr, sizeof(errstr));
-  host_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), errstr, sizeof(errstr));
-  if (host_ == nullptr) ThrowKafkaError(env, RD_KAFKA_RESP_ERR__FAIL, std::string("Cannot start mock cluster: ") + errstr);
-  conf.release();
-  cluster_ = rd_kafka_mock_cluster_new(host_, broker_count);
-  if (cluster_ == nullptr) {
-    rd_kafka_destroy(host_);
-    host_ = nullptr;
-    ThrowKafkaError(env, RD_KAFKA_RESP_ERR__FAIL, "Cannot start mock cluster: no listener could be opened on 127.0.0.1");
+  host_.reset(rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), errstr, sizeof(errstr)));
+  if (!host_) ThrowKafkaError(env, RD_KAFKA_RESP_ERR__FAIL, std::string("Cannot start mock cluster: ") + errstr);
+  conf.release();  // rd_kafka_new took it
+  cluster_.reset(rd_kafka_mock_cluster_new(host_.get(), broker_count));
+  if (!cluster_) {
+    host_.reset();
+    ThrowKafkaError(env, RD_KAFKA_RESP_ERR__FAIL,
+                    "Cannot start mock cluster: no listener could be opened on 127.0.0.1");
   }
 #if RD_KAFKA_VERSION >= 0x020e0000
-  rd_kafka_mock_group_initial_rebalance_delay_ms(cluster_, info[1].As<Napi::Number>().Int32Value());
+  rd_kafka_mock_group_initial_rebalance_delay_ms(cluster_.get(), info[1].As<Napi::Number>().Int32Value());
 #endif
-  napi_add_env_cleanup_hook(env, &MockCluster::OnEnvCleanup, this);
-}
-
-MockCluster::~MockCluster() {
-  if (cluster_ != nullptr) napi_remove_env_cleanup_hook(Env(), &MockCluster::OnEnvCleanup, this);
-  DestroyNow();
+  Track(env, ClosableRegistry::Order::kMockCluster);
 }
 
 rd_kafka_mock_cluster_t* MockCluster::Cluster(Napi::Env env) {
-  if (cluster_ == nullptr) ThrowKafkaError(env, RD_KAFKA_RESP_ERR__STATE, "MockCluster is closed");
-  return cluster_;
+  if (!cluster_) ThrowKafkaError(env, RD_KAFKA_RESP_ERR__STATE, "MockCluster is closed");
+  return cluster_.get();
 }
 
 void MockCluster::CheckResult(Napi::Env env, rd_kafka_resp_err_t err, const char* what) {
@@ -109,7 +104,8 @@ Napi::Value MockCluster::JsClearRequestErrors(const Napi::CallbackInfo& info) {
 
 Napi::Value MockCluster::JsSetBrokerDown(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  CheckResult(env, rd_kafka_mock_broker_set_down(Cluster(env), info[0].As<Napi::Number>().Int32Value()), "setBrokerDown");
+  CheckResult(env, rd_kafka_mock_broker_set_down(Cluster(env), info[0].As<Napi::Number>().Int32Value()),
+              "setBrokerDown");
   return env.Undefined();
 }
 
@@ -147,30 +143,22 @@ Napi::Value MockCluster::JsSetTopicError(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value MockCluster::JsClose(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  rd_kafka_mock_cluster_t* cluster = cluster_;
-  rd_kafka_t* host = host_;
-  cluster_ = nullptr;
-  host_ = nullptr;
-  if (cluster != nullptr) napi_remove_env_cleanup_hook(env, &MockCluster::OnEnvCleanup, this);
+  Untrack();
   // Joining the mock's thread and the host handle's threads can take a moment.
-  return RunOffThread<int>(
-      env, "rdkafka-napi:mock-close",
-      [cluster, host]() {
-        if (cluster != nullptr) rd_kafka_mock_cluster_destroy(cluster);
-        if (host != nullptr) rd_kafka_destroy(host);
+  return RunOffThread(
+      info.Env(), "rdkafka-napi:mock-close",
+      [cluster = std::move(cluster_), host = std::move(host_)]() mutable {
+        cluster.reset();
+        host.reset();
         return 0;
       },
       [](Napi::Env env, int&) -> Napi::Value { return env.Undefined(); });
 }
 
 void MockCluster::DestroyNow() {
-  if (cluster_ != nullptr) rd_kafka_mock_cluster_destroy(cluster_);
-  if (host_ != nullptr) rd_kafka_destroy(host_);
-  cluster_ = nullptr;
-  host_ = nullptr;
+  Untrack();
+  cluster_.reset();
+  host_.reset();
 }
-
-void MockCluster::OnEnvCleanup(void* self) { static_cast<MockCluster*>(self)->DestroyNow(); }
 
 }  // namespace rdkafka_napi

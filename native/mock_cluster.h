@@ -6,15 +6,28 @@
 #include <librdkafka/rdkafka_mock.h>
 #include <napi.h>
 
+#include <memory>
+
+#include "closables.h"
+#include "rdkafka_handles.h"
+
 namespace rdkafka_napi {
 
-class MockCluster : public Napi::ObjectWrap<MockCluster> {
+struct MockClusterDeleter {
+  void operator()(rd_kafka_mock_cluster_t* cluster) const { rd_kafka_mock_cluster_destroy(cluster); }
+};
+using MockClusterPtr = std::unique_ptr<rd_kafka_mock_cluster_t, MockClusterDeleter>;
+
+class MockCluster : public Napi::ObjectWrap<MockCluster>, public Closable {
  public:
   static Napi::Function Define(Napi::Env env);
 
-  // new NativeMockCluster(brokerCount)
+  // new NativeMockCluster(brokerCount, groupInitialRebalanceDelayMs)
   explicit MockCluster(const Napi::CallbackInfo& info);
-  ~MockCluster() override;
+  ~MockCluster() override { DestroyNow(); }
+
+  // After the clients (ClosableRegistry::Order), which may be talking to it.
+  void CloseAtTeardown() override { DestroyNow(); }
 
  private:
   Napi::Value JsBootstrapServers(const Napi::CallbackInfo& info);
@@ -31,11 +44,11 @@ class MockCluster : public Napi::ObjectWrap<MockCluster> {
   rd_kafka_mock_cluster_t* Cluster(Napi::Env env);
   void CheckResult(Napi::Env env, rd_kafka_resp_err_t err, const char* what);
   void DestroyNow();
-  static void OnEnvCleanup(void* self);
 
-  // librdkafka hosts a mock cluster inside a client handle of its own.
-  rd_kafka_t* host_ = nullptr;
-  rd_kafka_mock_cluster_t* cluster_ = nullptr;
+  // librdkafka hosts a mock cluster inside a client handle of its own; the
+  // cluster goes first.
+  HandlePtr host_;
+  MockClusterPtr cluster_;
 };
 
 }  // namespace rdkafka_napi

@@ -6,16 +6,16 @@
 
 #include <napi.h>
 
-#include <functional>
-#include <memory>
-
 namespace rdkafka_napi {
 
-// `work` runs on the new thread and must not touch JS. `settle` runs on the JS
-// thread afterwards; it returns the resolution value or throws to reject.
-template <typename Result>
-Napi::Promise RunOffThread(Napi::Env env, const char* name, std::function<Result()> work,
-                           std::function<Napi::Value(Napi::Env, Result&)> settle);
+// `work()` runs on the new thread and must not touch JS; `settle(env, result&)`
+// runs on the JS thread afterwards and returns the resolution value or throws
+// to reject. Both are moved into the job, so they may own their inputs
+// (move-only captures such as a PartitionListPtr): whatever `work` captured is
+// destroyed on the thread once it returns, whatever path the job takes.
+// The promise always settles: a thread that cannot start rejects it.
+template <typename Work, typename Settle>
+Napi::Promise RunOffThread(Napi::Env env, const char* name, Work work, Settle settle);
 
 }  // namespace rdkafka_napi
 

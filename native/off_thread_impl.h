@@ -1,18 +1,29 @@
 // Template body of RunOffThread (see off_thread.h).
 #pragma once
 
+#include <librdkafka/rdkafka.h>
+
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <system_error>
 #include <thread>
+#include <type_traits>
+#include <utility>
+
+#include "kafka_error.h"
 
 namespace rdkafka_napi {
 
-template <typename Result>
+template <typename Work, typename Settle>
 struct OffThreadJob {
+  using Result = std::invoke_result_t<Work&>;
+
   Napi::Promise::Deferred deferred;
-  std::function<Result()> work;
-  std::function<Napi::Value(Napi::Env, Result&)> settle;
-  Result result{};
+  std::optional<Work> work;  // reset on the thread right after it ran
+  Settle settle;
+  std::optional<Result> result;
   napi_threadsafe_function completion = nullptr;
 
   // Hand-over between the work thread and an environment teardown that comes
@@ -22,7 +33,8 @@ struct OffThreadJob {
   bool env_gone = false;     // the cleanup hook ran (JS thread, teardown)
   bool handed_over = false;  // the thread queued the job: Complete frees it
 
-  explicit OffThreadJob(Napi::Env env) : deferred(Napi::Promise::Deferred::New(env)) {}
+  OffThreadJob(Napi::Env env, Work&& work_in, Settle&& settle_in)
+      : deferred(Napi::Promise::Deferred::New(env)), work(std::move(work_in)), settle(std::move(settle_in)) {}
 
   // Teardown before the job was handed over: JS can no longer run, so the
   // promise stays pending; release `completion` on the thread's behalf (the
@@ -49,30 +61,17 @@ struct OffThreadJob {
     napi_remove_env_cleanup_hook(env, &OffThreadJob::OnEnvTeardown, owned.get());
     Napi::HandleScope scope(env);
     try {
-      owned->deferred.Resolve(owned->settle(Napi::Env(env), owned->result));
+      owned->deferred.Resolve(owned->settle(Napi::Env(env), *owned->result));
     } catch (const Napi::Error& error) {
       owned->deferred.Reject(error.Value());
     }
   }
-};
 
-template <typename Result>
-Napi::Promise RunOffThread(Napi::Env env, const char* name, std::function<Result()> work,
-                           std::function<Napi::Value(Napi::Env, Result&)> settle) {
-  using Job = OffThreadJob<Result>;
-  auto job = std::make_unique<Job>(env);
-  job->work = std::move(work);
-  job->settle = std::move(settle);
-  Napi::Promise promise = job->deferred.Promise();
-  // The completion function keeps the event loop alive until the job settles.
-  napi_status status = napi_create_threadsafe_function(env, nullptr, nullptr, Napi::String::New(env, name), 0, 1,
-                                                       nullptr, nullptr, nullptr, &Job::Complete, &job->completion);
-  NAPI_THROW_IF_FAILED(env, status, promise);
-  napi_add_env_cleanup_hook(env, &Job::OnEnvTeardown, job.get());
-
-  std::thread([job = job.release()]() {
-    job->result = job->work();
-    job->work = nullptr;  // drops what the work held (a handle's last owner destroys it) on this thread
+  // Work thread: runs the work, then queues the job for Complete (or frees it
+  // when the environment went away meanwhile).
+  static void Run(OffThreadJob* job) {
+    job->result.emplace((*job->work)());
+    job->work.reset();  // drops what the work held (a handle's last owner destroys it) on this thread
     std::unique_lock<std::mutex> lock(job->mutex);
     if (job->env_gone) {  // teardown came first: `completion` is gone, nobody else holds the job
       lock.unlock();
@@ -82,7 +81,36 @@ Napi::Promise RunOffThread(Napi::Env env, const char* name, std::function<Result
     // napi_closing would only come at teardown, after the hook set env_gone.
     if (napi_call_threadsafe_function(job->completion, job, napi_tsfn_blocking) == napi_ok) job->handed_over = true;
     napi_release_threadsafe_function(job->completion, napi_tsfn_release);
-  }).detach();
+  }
+};
+
+template <typename Work, typename Settle>
+Napi::Promise RunOffThread(Napi::Env env, const char* name, Work work, Settle settle) {
+  using Job = OffThreadJob<Work, Settle>;
+  auto job = std::make_unique<Job>(env, std::move(work), std::move(settle));
+  Napi::Promise promise = job->deferred.Promise();
+  auto reject = [&](const std::string& why) {
+    job->deferred.Reject(MakeKafkaError(env, RD_KAFKA_RESP_ERR__FAIL,
+                                        std::string("Cannot run ") + name + " off the event loop: " + why));
+  };
+  // The completion function keeps the event loop alive until the job settles.
+  napi_status status = napi_create_threadsafe_function(env, nullptr, nullptr, Napi::String::New(env, name), 0, 1,
+                                                       nullptr, nullptr, nullptr, &Job::Complete, &job->completion);
+  if (status != napi_ok) {
+    reject("no thread-safe function could be created");
+    return promise;
+  }
+  napi_add_env_cleanup_hook(env, &Job::OnEnvTeardown, job.get());
+  try {
+    std::thread(&Job::Run, job.get()).detach();
+  } catch (const std::system_error& error) {
+    // The thread never started: nothing else holds the job, undo and reject.
+    napi_remove_env_cleanup_hook(env, &Job::OnEnvTeardown, job.get());
+    napi_release_threadsafe_function(job->completion, napi_tsfn_abort);
+    reject(error.what());
+    return promise;
+  }
+  job.release();  // the thread owns it now
   return promise;
 }
 

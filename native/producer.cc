@@ -1,49 +1,47 @@
 #include "producer.h"
 
-#include "addon_state.h"
-#include "client_config.h"
-#include "client_events.h"
 #include "kafka_error.h"
 #include "message_bytes.h"
-#include "metadata.h"
 #include "off_thread.h"
+#include "transactions.h"
+#include "wire_layout.h"
 
 namespace rdkafka_napi {
 
 namespace {
 // Messages handled per wake before yielding the event loop to other work.
 constexpr size_t kDrainBudgetMessages = 50000;
+constexpr const char* kSignature = "NativeProducer(config, reportSlab, onReports, onEvent)";
 }  // namespace
 
 Napi::Function Producer::Define(Napi::Env env) {
-  return DefineClass(env, "NativeProducer",
-                     {
-                         InstanceMethod<&Producer::JsConnect>("connect"),
-                         InstanceMethod<&Producer::JsTopicIndex>("topicIndex"),
-                         InstanceMethod<&Producer::JsProduceWithExtras>("produceWithExtras"),
-                         InstanceMethod<&Producer::JsFlush>("flush"),
-                         InstanceMethod<&Producer::JsPurge>("purge"),
-                         InstanceMethod<&Producer::JsGetMetadata>("getMetadata"),
-                         InstanceMethod<&Producer::JsClose>("close"),
-                         InstanceMethod<&Producer::JsInFlight>("inFlight"),
-                         InstanceMethod<&Producer::JsQueueLength>("queueLength"),
-                     });
+  std::vector<Napi::ClassPropertyDescriptor<Producer>> methods = {
+      InstanceMethod<&Producer::JsConnect>("connect"),
+      InstanceMethod<&Producer::JsTopicIndex>("topicIndex"),
+      InstanceMethod<&Producer::JsProduceWithExtras>("produceWithExtras"),
+      InstanceMethod<&Producer::JsFlush>("flush"),
+      InstanceMethod<&Producer::JsPurge>("purge"),
+      InstanceMethod<&Producer::JsGetMetadata>("getMetadata"),
+      InstanceMethod<&Producer::JsClose>("close"),
+      InstanceMethod<&Producer::JsInFlight>("inFlight"),
+      InstanceMethod<&Producer::JsWithHandle<&InitTransactions>>("initTransactions"),
+      InstanceMethod<&Producer::JsWithHandle<&BeginTransaction>>("beginTransaction"),
+      InstanceMethod<&Producer::JsWithHandle<&CommitTransaction>>("commitTransaction"),
+      InstanceMethod<&Producer::JsWithHandle<&AbortTransaction>>("abortTransaction"),
+      InstanceMethod<&Producer::JsWithHandle<&SendOffsetsToTransaction>>("sendOffsetsToTransaction"),
+  };
+  Register(methods);
+  return DefineClass(env, "NativeProducer", methods);
 }
 
-Producer::Producer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Producer>(info) {
+Producer::Producer(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<Producer>(info), handle_(info.Env(), ConfigArgument(info, kSignature), "Producer") {
   Napi::Env env = info.Env();
-  if (info.Length() < 4 || !info[0].IsObject() || !info[1].IsTypedArray() || !info[2].IsFunction() ||
-      !info[3].IsFunction()) {
-    throw Napi::TypeError::New(env, "NativeProducer(config, reportSlab, onReports, onEvent)");
+  if (info.Length() < 4 || !info[1].IsTypedArray() || !info[2].IsFunction() || !info[3].IsFunction()) {
+    throw Napi::TypeError::New(env, kSignature);
   }
-  pending_conf_ = BuildConf(env, info[0].As<Napi::Object>());
-  char errstr[512];
-  // Logs travel as events on the main queue instead of librdkafka printing them.
-  if (rd_kafka_conf_set(pending_conf_.get(), "log.queue", "true", errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK) {
-    ThrowKafkaError(env, RD_KAFKA_RESP_ERR__INVALID_ARG, errstr);
-  }
-  rd_kafka_conf_set_events(pending_conf_.get(), kClientEventMask | RD_KAFKA_EVENT_DR);
-  CollectThrottles(pending_conf_.get(), &throttles_);
+  rd_kafka_conf_set_events(handle_.conf(), kClientEventMask | RD_KAFKA_EVENT_DR);
+  CollectThrottles(handle_.conf(), &throttles_);
 
   Napi::Float64Array slab = info[1].As<Napi::Float64Array>();
   report_slab_ref_ = Napi::Persistent(slab);
@@ -83,44 +81,28 @@ Producer::~Producer() { DestroyNow(); }
 
 Napi::Value Producer::JsConnect(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (rk_ != nullptr || !pending_conf_) {
-    ThrowKafkaError(env, RD_KAFKA_RESP_ERR__STATE, "Producer is already connected or was closed");
-  }
-  char errstr[512];
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, pending_conf_.get(), errstr, sizeof(errstr));
-  if (rk == nullptr) {
-    // rd_kafka_new keeps ownership of the conf only on success.
-    ThrowKafkaError(env, RD_KAFKA_RESP_ERR__INVALID_ARG, std::string("Cannot create producer: ") + errstr);
-  }
-  pending_conf_.release();
-  rk_ = rk;
-  owner_ = ShareHandle(rk);
-  main_queue_.reset(rd_kafka_queue_get_main(rk_));
-  rd_kafka_set_log_queue(rk_, main_queue_.get());
-
+  handle_.Create(env, RD_KAFKA_PRODUCER);
   Ref();  // librdkafka's threads reach this object until the wakeup is finalized
-  wakeup_.Start(
-      env, main_queue_.get(), "rdkafka-napi:producer-events", [this](Napi::Env env) { Drain(env); },
-      [this]() { Unref(); });
-  wakeup_.SetKeepAlive(env, false);
-  napi_add_env_cleanup_hook(env, &Producer::OnEnvCleanup, this);
-  cleanup_hook_added_ = true;
+  handle_.ServeMainQueue(
+      env, "rdkafka-napi:producer-events", [this](Napi::Env env) { Drain(env); }, [this]() { Unref(); });
+  if (handle_.StartTokenRefresh(env, [this]() { Unref(); })) Ref();  // its own wakeup reaches this object too
+  Track(env, ClosableRegistry::Order::kClient);
   return env.Undefined();
 }
 
 Napi::Value Producer::JsTopicIndex(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (rk_ == nullptr) ThrowKafkaError(env, RD_KAFKA_RESP_ERR__STATE, "Producer is not connected");
+  rd_kafka_t* rk = handle_.Get(env);
   std::string name = info[0].As<Napi::String>().Utf8Value();
   auto found = topic_indexes_.find(name);
   if (found != topic_indexes_.end()) return Napi::Number::New(env, found->second);
 
   // Start from the defaults set in the client config (topic-level keys there
   // apply to every topic), then tag the handle with its index for reports.
-  rd_kafka_topic_conf_t* topic_conf = rd_kafka_default_topic_conf_dup(rk_);
+  rd_kafka_topic_conf_t* topic_conf = rd_kafka_default_topic_conf_dup(rk);
   uint32_t index = static_cast<uint32_t>(topics_.size());
   rd_kafka_topic_conf_set_opaque(topic_conf, reinterpret_cast<void*>(static_cast<uintptr_t>(index)));
-  rd_kafka_topic_t* topic = rd_kafka_topic_new(rk_, name.c_str(), topic_conf);
+  rd_kafka_topic_t* topic = rd_kafka_topic_new(rk, name.c_str(), topic_conf);
   if (topic == nullptr) {
     rd_kafka_resp_err_t code = rd_kafka_last_error();
     ThrowKafkaError(env, code, "Cannot use topic \"" + name + "\": " + rd_kafka_err2str(code));
@@ -134,7 +116,8 @@ Napi::Value Producer::JsTopicIndex(const Napi::CallbackInfo& info) {
 rd_kafka_resp_err_t Producer::Enqueue(napi_env env, napi_value topic_index_arg, napi_value partition_arg,
                                       napi_value value_arg, napi_value key_arg, int64_t timestamp_ms, void* opaque,
                                       rd_kafka_headers_t* headers) {
-  if (rk_ == nullptr) return RD_KAFKA_RESP_ERR__STATE;
+  rd_kafka_t* rk = handle_.get();
+  if (rk == nullptr) return RD_KAFKA_RESP_ERR__STATE;
   uint32_t topic_index = 0;
   napi_get_value_uint32(env, topic_index_arg, &topic_index);
   if (topic_index >= topics_.size()) return RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC;
@@ -146,12 +129,12 @@ rd_kafka_resp_err_t Producer::Enqueue(napi_env env, napi_value topic_index_arg, 
       (key_arg != nullptr && !ReadMessageBytes(env, key_arg, key_scratch_, &key))) {
     return RD_KAFKA_RESP_ERR__INVALID_TYPE;
   }
-  rd_kafka_resp_err_t err = rd_kafka_producev(
-      rk_, RD_KAFKA_V_RKT(topics_[topic_index]), RD_KAFKA_V_PARTITION(partition),
-      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_VALUE(const_cast<void*>(value.data), value.length),
-      RD_KAFKA_V_KEY(key.data, key.length), RD_KAFKA_V_TIMESTAMP(timestamp_ms), RD_KAFKA_V_OPAQUE(opaque),
-      RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
-  if (err == RD_KAFKA_RESP_ERR_NO_ERROR && ++in_flight_ == 1) wakeup_.SetKeepAlive(Napi::Env(env), true);
+  rd_kafka_resp_err_t err = rd_kafka_producev(rk, RD_KAFKA_V_RKT(topics_[topic_index]), RD_KAFKA_V_PARTITION(partition),
+                                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                              RD_KAFKA_V_VALUE(const_cast<void*>(value.data), value.length),
+                                              RD_KAFKA_V_KEY(key.data, key.length), RD_KAFKA_V_TIMESTAMP(timestamp_ms),
+                                              RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR && ++in_flight_ == 1) handle_.wakeup().SetKeepAlive(Napi::Env(env), true);
   return err;
 }
 
@@ -185,52 +168,56 @@ Napi::Value Producer::JsProduceWithExtras(const Napi::CallbackInfo& info) {
 }
 
 void Producer::Drain(Napi::Env env) {
-  if (rk_ == nullptr || !main_queue_) return;
+  rd_kafka_t* rk = handle_.get();
+  if (rk == nullptr || handle_.queue() == nullptr) return;
   size_t handled = 0;
   while (handled < kDrainBudgetMessages) {
-    EventPtr event(rd_kafka_queue_poll(main_queue_.get(), 0));
+    EventPtr event(rd_kafka_queue_poll(handle_.queue(), 0));
     if (!event) break;
     if (rd_kafka_event_type(event.get()) != RD_KAFKA_EVENT_DR) {
       EmitReports(env);  // keep reports ordered before errors that follow them
-      DispatchClientEvent(env, rk_, event.get(), on_event_);
+      if (auto client_event = ClientEvent::FromQueueEvent(rk, event.get()))
+        EmitClientEvent(env, *client_event, on_event_);
       handled++;
       continue;
     }
     const rd_kafka_message_t* message;
     while ((message = rd_kafka_event_message_next(event.get())) != nullptr) {
-      if (report_count_ == report_capacity_) EmitReports(env);
-      double* slot = report_slab_ + report_count_ * kReportStride;
-      rd_kafka_timestamp_type_t timestamp_type;
-      slot[0] = static_cast<double>(reinterpret_cast<uintptr_t>(message->_private));
-      slot[1] = static_cast<double>(reinterpret_cast<uintptr_t>(rd_kafka_topic_opaque(message->rkt)));
-      slot[2] = message->partition;
-      slot[3] = static_cast<double>(message->offset);
-      slot[4] = static_cast<double>(rd_kafka_message_timestamp(message, &timestamp_type));
-      slot[5] = message->err;
-      if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        // Failed messages go back with their bytes so nothing is lost silently.
-        if (report_failures_.IsEmpty()) report_failures_ = Napi::Persistent(Napi::Array::New(env));
-        Napi::Array failures = report_failures_.Value();
-        Napi::Array failure = Napi::Array::New(env, 4);
-        failure.Set(0u, Napi::Number::New(env, static_cast<double>(report_count_)));
-        failure.Set(1u, message->key ? Napi::Buffer<char>::Copy(env, static_cast<const char*>(message->key),
-                                                                 message->key_len)
-                                           .As<Napi::Value>()
-                                     : env.Null());
-        failure.Set(2u, message->payload ? Napi::Buffer<char>::Copy(
-                                               env, static_cast<const char*>(message->payload), message->len)
-                                               .As<Napi::Value>()
-                                         : env.Null());
-        failure.Set(3u, Napi::String::New(env, rd_kafka_err2str(message->err)));
-        failures.Set(failures.Length(), failure);
-      }
-      report_count_++;
+      CollectReport(env, message);
       handled++;
     }
   }
   EmitReports(env);
-  EmitThrottles(env, throttles_, on_event_);
-  if (handled >= kDrainBudgetMessages) wakeup_.Request();  // more may wait; let other work run first
+  throttles_.EmitAll(env, on_event_);
+  if (handled >= kDrainBudgetMessages) handle_.wakeup().Request();  // more may wait; let other work run first
+}
+
+void Producer::CollectReport(Napi::Env env, const rd_kafka_message_t* message) {
+  if (report_count_ == report_capacity_) EmitReports(env);
+  double* slot = report_slab_ + report_count_ * kReportStride;
+  rd_kafka_timestamp_type_t timestamp_type;
+  slot[kReportMessageId] = static_cast<double>(reinterpret_cast<uintptr_t>(message->_private));
+  slot[kReportTopicIndex] = ReportTopicIndex(message->rkt);
+  slot[kReportPartition] = message->partition;
+  slot[kReportOffset] = static_cast<double>(message->offset);
+  slot[kReportTimestamp] = static_cast<double>(rd_kafka_message_timestamp(message, &timestamp_type));
+  slot[kReportErrno] = message->err;
+  if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    // Failed messages go back with their bytes so nothing is lost silently.
+    if (report_failures_.IsEmpty()) report_failures_ = Napi::Persistent(Napi::Array::New(env));
+    Napi::Array failures = report_failures_.Value();
+    Napi::Array failure = Napi::Array::New(env, 4);
+    auto bytes = [&env](const void* data, size_t length) -> Napi::Value {
+      return data ? Napi::Buffer<char>::Copy(env, static_cast<const char*>(data), length).As<Napi::Value>()
+                  : env.Null();
+    };
+    failure.Set(0u, Napi::Number::New(env, static_cast<double>(report_count_)));
+    failure.Set(1u, bytes(message->key, message->key_len));
+    failure.Set(2u, bytes(message->payload, message->len));
+    failure.Set(3u, Napi::String::New(env, rd_kafka_err2str(message->err)));
+    failures.Set(failures.Length(), failure);
+  }
+  report_count_++;
 }
 
 void Producer::EmitReports(Napi::Env env) {
@@ -240,7 +227,7 @@ void Producer::EmitReports(Napi::Env env) {
   in_flight_ -= static_cast<int64_t>(count);
   if (in_flight_ <= 0) {
     in_flight_ = 0;
-    wakeup_.SetKeepAlive(env, false);
+    handle_.wakeup().SetKeepAlive(env, false);
   }
   Napi::Value failures = env.Undefined();
   if (!report_failures_.IsEmpty()) {
@@ -252,7 +239,7 @@ void Producer::EmitReports(Napi::Env env) {
 
 Napi::Value Producer::JsFlush(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (rk_ == nullptr) ThrowKafkaError(env, RD_KAFKA_RESP_ERR__STATE, "Producer is not connected");
+  handle_.Get(env);
   int timeout_ms = info[0].As<Napi::Number>().Int32Value();
   struct FlushResult {
     rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
@@ -261,9 +248,9 @@ Napi::Value Producer::JsFlush(const Napi::CallbackInfo& info) {
   // With delivery reports as events, rd_kafka_flush waits for the out-queue
   // to empty without serving callbacks, so it is safe off the JS thread; the
   // reports themselves are drained here as they arrive.
-  return RunOffThread<FlushResult>(
+  return RunOffThread(
       env, "rdkafka-napi:flush",
-      [owner = owner_, timeout_ms]() {
+      [owner = handle_.shared(), timeout_ms]() {
         FlushResult result;
         result.err = rd_kafka_flush(owner.get(), timeout_ms);
         if (result.err != RD_KAFKA_RESP_ERR_NO_ERROR) result.still_queued = rd_kafka_outq_len(owner.get());
@@ -281,73 +268,53 @@ Napi::Value Producer::JsFlush(const Napi::CallbackInfo& info) {
 
 Napi::Value Producer::JsPurge(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (rk_ == nullptr) return env.Undefined();
+  if (!handle_.open()) return env.Undefined();
   // Queued and in-flight messages come back as failed delivery reports.
-  rd_kafka_purge(rk_, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
-  wakeup_.Request();
+  rd_kafka_purge(handle_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+  handle_.wakeup().Request();
   return env.Undefined();
-}
-
-Napi::Value Producer::JsGetMetadata(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (rk_ == nullptr) ThrowKafkaError(env, RD_KAFKA_RESP_ERR__STATE, "Producer is not connected");
-  return FetchMetadata(env, owner_, info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : std::string(),
-                       info[1].ToBoolean().Value(), info[2].As<Napi::Number>().Int32Value());
 }
 
 Napi::Value Producer::JsClose(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (rk_ == nullptr) {
-    Napi::Promise::Deferred already_closed = Napi::Promise::Deferred::New(env);
-    already_closed.Resolve(env.Undefined());
-    return already_closed.Promise();
-  }
-  wakeup_.Detach();
+  if (!handle_.open()) return ResolvedPromise(env);
+  handle_.StopServing();
   Drain(env);
-  for (rd_kafka_topic_t* topic : topics_) rd_kafka_topic_destroy(topic);
-  topics_.clear();
-  topic_indexes_.clear();
-  main_queue_.reset();
-  rk_ = nullptr;
-  if (cleanup_hook_added_) {
-    napi_remove_env_cleanup_hook(env, &Producer::OnEnvCleanup, this);
-    cleanup_hook_added_ = false;
-  }
-  return RunOffThread<int>(
-      env, "rdkafka-napi:producer-close",
-      [owner = std::move(owner_)]() mutable {
-        owner.reset();  // destroys the handle unless an operation still holds it
-        return 0;
-      },
-      [this](Napi::Env env, int&) -> Napi::Value {
-        wakeup_.Release();
-        return env.Undefined();
-      });
+  DestroyTopics();
+  Untrack();
+  return handle_.CloseOffThread(env, "rdkafka-napi:producer-close");
 }
 
 Napi::Value Producer::JsInFlight(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(in_flight_));
 }
 
-Napi::Value Producer::JsQueueLength(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), rk_ ? rd_kafka_outq_len(rk_) : 0);
+// The index topicIndex() gave this topic handle. Its opaque says it, unless
+// librdkafka already had the topic (e.g. from a getMetadata({ topic }) call,
+// which creates the topic with the default config): librdkafka then returns
+// the existing handle and keeps its config, opaque included, so check the
+// handle and look it up when the opaque is not ours.
+double Producer::ReportTopicIndex(rd_kafka_topic_t* topic) const {
+  auto index = static_cast<size_t>(reinterpret_cast<uintptr_t>(rd_kafka_topic_opaque(topic)));
+  if (index < topics_.size() && topics_[index] == topic) return static_cast<double>(index);
+  for (size_t i = 0; i < topics_.size(); i++) {
+    if (topics_[i] == topic) return static_cast<double>(i);
+  }
+  return static_cast<double>(index);
+}
+
+void Producer::DestroyTopics() {
+  for (rd_kafka_topic_t* topic : topics_) rd_kafka_topic_destroy(topic);
+  topics_.clear();
+  topic_indexes_.clear();
 }
 
 void Producer::DestroyNow() {
-  if (rk_ == nullptr) return;
-  wakeup_.Detach();
-  for (rd_kafka_topic_t* topic : topics_) rd_kafka_topic_destroy(topic);
-  topics_.clear();
-  main_queue_.reset();
-  owner_.reset();  // destroys the handle now, or when the last running operation lets go
-  rk_ = nullptr;
-  wakeup_.Release();
-}
-
-void Producer::OnEnvCleanup(void* self) {
-  auto* producer = static_cast<Producer*>(self);
-  producer->cleanup_hook_added_ = false;
-  producer->DestroyNow();
+  Untrack();
+  if (!handle_.open()) return;
+  handle_.StopServing();
+  DestroyTopics();
+  handle_.DestroyNow();
 }
 
 }  // namespace rdkafka_napi

@@ -10,12 +10,13 @@
 #include <vector>
 
 #include "client_events.h"
-#include "queue_wakeup.h"
-#include "rdkafka_handles.h"
+#include "client_handle.h"
+#include "client_handle_methods.h"
+#include "closables.h"
 
 namespace rdkafka_napi {
 
-class Producer : public Napi::ObjectWrap<Producer> {
+class Producer : public Napi::ObjectWrap<Producer>, public Closable, public ClientHandleMethods<Producer> {
  public:
   static Napi::Function Define(Napi::Env env);
 
@@ -23,8 +24,7 @@ class Producer : public Napi::ObjectWrap<Producer> {
   explicit Producer(const Napi::CallbackInfo& info);
   ~Producer() override;
 
-  // Report slab layout: kReportStride doubles per delivered message.
-  static constexpr size_t kReportStride = 6;
+  void CloseAtTeardown() override { DestroyNow(); }
 
  private:
   Napi::Value JsConnect(const Napi::CallbackInfo& info);
@@ -34,24 +34,26 @@ class Producer : public Napi::ObjectWrap<Producer> {
   Napi::Value JsProduceWithExtras(const Napi::CallbackInfo& info);
   Napi::Value JsFlush(const Napi::CallbackInfo& info);
   Napi::Value JsPurge(const Napi::CallbackInfo& info);
-  Napi::Value JsGetMetadata(const Napi::CallbackInfo& info);
+  Napi::Value JsGetMetadata(const Napi::CallbackInfo& info) { return handle_.GetMetadata(info); }
   Napi::Value JsClose(const Napi::CallbackInfo& info);
   Napi::Value JsInFlight(const Napi::CallbackInfo& info);
-  Napi::Value JsQueueLength(const Napi::CallbackInfo& info);
+  // The transactional API (transactions.h), given this producer's handle.
+  template <Napi::Value (*Operation)(const Napi::CallbackInfo&, const SharedHandle&)>
+  Napi::Value JsWithHandle(const Napi::CallbackInfo& info) {
+    return Operation(info, handle_.shared());
+  }
 
   rd_kafka_resp_err_t Enqueue(napi_env env, napi_value topic_index_arg, napi_value partition_arg, napi_value value_arg,
                               napi_value key_arg, int64_t timestamp_ms, void* opaque, rd_kafka_headers_t* headers);
   void Drain(Napi::Env env);
+  void CollectReport(Napi::Env env, const rd_kafka_message_t* message);
+  double ReportTopicIndex(rd_kafka_topic_t* topic) const;
   void EmitReports(Napi::Env env);
-  void NoteDelivered(Napi::Env env, size_t count);
+  void DestroyTopics();
   void DestroyNow();
-  static void OnEnvCleanup(void* self);
 
-  ConfPtr pending_conf_;
-  rd_kafka_t* rk_ = nullptr;  // owner_.get() while connected
-  SharedHandle owner_;
-  QueuePtr main_queue_;
-  QueueWakeup wakeup_;
+  friend class ClientHandleMethods<Producer>;
+  ClientHandle handle_;
   std::vector<rd_kafka_topic_t*> topics_;
   std::unordered_map<std::string, uint32_t> topic_indexes_;
 
@@ -63,9 +65,8 @@ class Producer : public Napi::ObjectWrap<Producer> {
   Napi::FunctionReference on_reports_;
   Napi::FunctionReference on_event_;
 
-  ThrottleNotices throttles_;
+  ClientEventQueue throttles_;
   int64_t in_flight_ = 0;
-  bool cleanup_hook_added_ = false;
   std::string value_scratch_;
   std::string key_scratch_;
 };

@@ -2,6 +2,19 @@
 
 namespace rdkafka_napi {
 
+// Bun runs a libuv check handle only once its loop wakes for something else: an
+// awaited send on an otherwise idle loop waited up to 1 s (docs/prebuilds.md).
+// There the handler runs in the thread-safe function's own call instead.
+static bool ChecksRunLate(Napi::Env env) {
+  static const bool late = [env] {  // one runtime per process
+    Napi::Value process = env.Global().Get("process");
+    if (!process.IsObject()) return false;
+    Napi::Value versions = process.As<Napi::Object>().Get("versions");
+    return versions.IsObject() && versions.As<Napi::Object>().Has("bun");
+  }();
+  return late;
+}
+
 void QueueWakeup::Start(Napi::Env env, rd_kafka_queue_t* queue, const char* name, ReadyHandler on_ready,
                         FinalizeHandler on_finalized) {
   queue_ = queue;
@@ -29,9 +42,7 @@ void QueueWakeup::Start(Napi::Env env, rd_kafka_queue_t* queue, const char* name
   Request();
 }
 
-void QueueWakeup::OnQueueNonEmpty(rd_kafka_t*, void* opaque) {
-  static_cast<QueueWakeup*>(opaque)->Request();
-}
+void QueueWakeup::OnQueueNonEmpty(rd_kafka_t*, void* opaque) { static_cast<QueueWakeup*>(opaque)->Request(); }
 
 void QueueWakeup::Request() {
   if (wake_pending_.exchange(true)) return;
@@ -41,6 +52,10 @@ void QueueWakeup::Request() {
 void QueueWakeup::OnWake(Napi::Env env, Napi::Function, QueueWakeup* self, QueueWakeup*) {
   if (env == nullptr || !self->running_ || self->check_ == nullptr) {
     self->wake_pending_.store(false);
+    return;
+  }
+  if (ChecksRunLate(env)) {
+    OnCheck(self->check_);
     return;
   }
   // Runs right after this poll phase, in the same loop iteration; wake_pending_

@@ -13,14 +13,21 @@ const tsc = require.resolve('typescript/bin/tsc');
 const compiled = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
 if (compiled.status !== 0) process.exit(compiled.status ?? 1);
 
-const names = Object.keys(require(path.join(root, 'dist', 'cjs', 'index.js'))).filter((name) => name !== '__esModule');
-const esm = [
-  '// ES module entry: re-exports the CommonJS build (one copy of the addon state).',
-  "import cjs from '../cjs/index.js';",
-  '',
-  ...names.map((name) => `export const ${name} = cjs.${name};`),
-  '',
-].join('\n');
+// One ES module per package entry ("." and "./kafkajs"), each re-exporting its CommonJS build.
+const entries = [
+  { cjs: 'index.js', esm: 'index' },
+  { cjs: 'kafkajs/index.js', esm: 'kafkajs' },
+];
 fs.mkdirSync(path.join(root, 'dist', 'esm'), { recursive: true });
-fs.writeFileSync(path.join(root, 'dist', 'esm', 'index.mjs'), esm);
-fs.writeFileSync(path.join(root, 'dist', 'esm', 'index.d.mts'), "export * from '../cjs/index.js';\n");
+for (const entry of entries) {
+  const names = Object.keys(require(path.join(root, 'dist', 'cjs', entry.cjs))).filter((name) => name !== '__esModule');
+  const esm = [
+    '// ES module entry: re-exports the CommonJS build (one copy of the addon state).',
+    `import cjs from '../cjs/${entry.cjs}';`,
+    '',
+    ...names.map((name) => `export const ${name} = cjs.${name};`),
+    '',
+  ].join('\n');
+  fs.writeFileSync(path.join(root, 'dist', 'esm', `${entry.esm}.mjs`), esm);
+  fs.writeFileSync(path.join(root, 'dist', 'esm', `${entry.esm}.d.mts`), `export * from '../cjs/${entry.cjs}';\n`);
+}

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the addon against the system's librdkafka (pkg-config,
 # RDKAFKA_NAPI_SYSTEM_LIBRDKAFKA=1) in a scratch copy of the repository, so
-# build/ and prebuilds/ here stay untouched, and runs the producer and
-# consumer suites there: on the mock cluster and on a real broker that
+# build/ and prebuilds/ here stay untouched, and runs the producer, consumer
+# and admin-versions suites there: on the mock cluster and on a real broker that
 # vitest's global setup starts on KAFKA_TEST_PORT (default 29500).
 #
 # Usage: bash scripts/check-system-librdkafka.sh [extra vitest arguments]
@@ -49,7 +49,8 @@ log "the addon loads librdkafka $loaded from $(ldd "$addon" | awk '/librdkafka\.
 start=$SECONDS
 status=0
 (cd "$work" && KAFKA_TEST_PORT="${KAFKA_TEST_PORT:-29500}" \
-  node node_modules/vitest/vitest.mjs run test/integration/producer.test.ts test/integration/consumer.test.ts "$@") \
+  node node_modules/vitest/vitest.mjs run test/integration/producer.test.ts test/integration/consumer.test.ts \
+    test/integration/admin-versions.test.ts "$@") \
   || status=$?
 log "suites ran in $((SECONDS - start)) s (exit status $status) against librdkafka $version"
 exit "$status"

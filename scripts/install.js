@@ -92,7 +92,9 @@ function nodeGypCommand() {
   const bundled = process.env.npm_config_node_gyp;
   if (bundled && fs.existsSync(bundled)) return /\.c?js$/.test(bundled) ? [process.execPath, bundled] : [bundled];
   if (has('node-gyp')) return ['node-gyp'];
-  return fail('cannot find node-gyp to build from source — install it (npm install -g node-gyp) or install with npm >= 7, which bundles it');
+  return fail(
+    'cannot find node-gyp to build from source — install it (npm install -g node-gyp) or install with npm >= 7, which bundles it',
+  );
 }
 
 function buildAddon(extraEnv) {

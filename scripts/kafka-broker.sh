@@ -6,8 +6,10 @@
 # Usage:
 #   scripts/kafka-broker.sh fetch      [--version V]
 #   scripts/kafka-broker.sh start      [--version V] [--dir RUN_DIR] [--port BASE]
-#                                      [--brokers 1|3] [--security] [--set KEY=VALUE]...
+#                                      [--brokers 1|3] [--security [--mtls]] [--authorizer] [--set KEY=VALUE]...
 #                                      [--timeout SECONDS]
+#                                      [--oauth] [--oauth-jwks-url URL [--oauth-audience AUD]
+#                                       [--oauth-issuer ISS]]
 #   scripts/kafka-broker.sh stop       --dir RUN_DIR
 #   scripts/kafka-broker.sh stop-node  --dir RUN_DIR --node N
 #   scripts/kafka-broker.sh start-node --dir RUN_DIR --node N [--timeout SECONDS]
@@ -25,10 +27,22 @@
 #   CONTROLLER     B+10+N-1
 #   SASL_PLAINTEXT B+20+N-1   (--security: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)
 #   SSL            B+30+N-1   (--security: CA-signed cert, client cert optional)
+#   OAUTH          B+40+N-1   (--oauth: SASL_PLAINTEXT, OAUTHBEARER, Kafka's unsecured-JWT validator)
+#   OIDC           B+50+N-1   (--oauth-jwks-url: SASL_PLAINTEXT, OAUTHBEARER, RS256 JWTs checked
+#                              against that JWKS, expected audience/issuer if given)
+#   MTLS           B+60+N-1   (--mtls: SSL, a client certificate signed by the test CA required)
+#   WRONGHOST      B+70+N-1   (--mtls: SSL, a CA-signed certificate for another host name only,
+#                              wrong-host.rdkafka-napi.test, so endpoint identification refuses it)
+#
+# --authorizer enforces ACLs (StandardAuthorizer, KRaft): User:ANONYMOUS (the
+# PLAINTEXT and CONTROLLER listeners, so the brokers and admin tools) is the
+# super user; any other principal (e.g. the SASL users of --security) is
+# allowed what no ACL restricts (allow.everyone.if.no.acl.found=true), so an
+# ACL created at run time decides.
 #
 # RUN_DIR (default: a fresh mktemp dir) holds cluster.env (KEY=VALUE facts about
 # the cluster), security.env with --security, and nodeN/{server.properties,
-# server.log,kafka.pid,data/}.
+# server.log,kafka.pid,data/}; oauth.env with --oauth or --oauth-jwks-url.
 #
 # Environment: KAFKA_VERSION (default version), RDKAFKA_NAPI_CACHE (cache root,
 # default ~/.cache/rdkafka-napi), JAVA_HOME, KAFKA_BROKER_HEAP (default
@@ -59,8 +73,14 @@ BASE_PORT=29092
 BROKERS=1
 NODE=
 SECURITY=0
+MTLS=0
+AUTHORIZER=0
 TIMEOUT=${KAFKA_START_TIMEOUT:-90}
 EXTRA_SETTINGS=()
+OAUTH=0
+OAUTH_JWKS_URL=
+OAUTH_AUDIENCE=
+OAUTH_ISSUER=
 
 while [ $# -gt 0 ]; do
   opt=$1
@@ -68,7 +88,7 @@ while [ $# -gt 0 ]; do
     --*=*) set -- "${opt%%=*}" "${opt#*=}" "${@:2}"; continue ;;
   esac
   case $opt in
-    --version|--dir|--port|--brokers|--node|--set|--timeout)
+    --version|--dir|--port|--brokers|--node|--set|--timeout|--oauth-jwks-url|--oauth-audience|--oauth-issuer)
       [ $# -ge 2 ] || die "$opt needs a value"
       val=$2; shift 2
       case $opt in
@@ -79,8 +99,14 @@ while [ $# -gt 0 ]; do
         --node) NODE=$val ;;
         --set) EXTRA_SETTINGS+=("$val") ;;
         --timeout) TIMEOUT=$val ;;
+        --oauth-jwks-url) OAUTH_JWKS_URL=$val ;;
+        --oauth-audience) OAUTH_AUDIENCE=$val ;;
+        --oauth-issuer) OAUTH_ISSUER=$val ;;
       esac ;;
     --security) SECURITY=1; shift ;;
+    --mtls) MTLS=1; shift ;;
+    --authorizer) AUTHORIZER=1; shift ;;
+    --oauth) OAUTH=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) die "unknown argument: $opt (try --help)" ;;
   esac
@@ -91,9 +117,13 @@ if ! [[ $BASE_PORT =~ ^[0-9]+$ ]] || [ "$BASE_PORT" -lt 1024 ] || [ "$BASE_PORT"
   die "bad --port: $BASE_PORT"
 fi
 [[ $TIMEOUT =~ ^[0-9]+$ ]] || die "bad --timeout: $TIMEOUT"
+if [ "$MTLS" = 1 ] && [ "$SECURITY" != 1 ]; then die "--mtls needs --security (it uses its certificates)"; fi
 for kv in ${EXTRA_SETTINGS[@]+"${EXTRA_SETTINGS[@]}"}; do
   [[ $kv == ?*=* ]] || die "bad --set (want KEY=VALUE): $kv"
 done
+if [ -n "$OAUTH_JWKS_URL" ]; then
+  [[ $OAUTH_JWKS_URL =~ ^https?://[^[:space:]\;\"]+$ ]] || die "bad --oauth-jwks-url (want an http(s) URL): $OAUTH_JWKS_URL"
+fi
 
 CACHE_ROOT=${RDKAFKA_NAPI_CACHE:-${HOME:-/tmp}/.cache/rdkafka-napi}
 KAFKA_HOME_DIR=$CACHE_ROOT/kafka-$VERSION
@@ -214,6 +244,10 @@ port_plain() { echo $((BASE_PORT + $1 - 1)); }
 port_ctrl() { echo $((BASE_PORT + 10 + $1 - 1)); }
 port_sasl() { echo $((BASE_PORT + 20 + $1 - 1)); }
 port_ssl() { echo $((BASE_PORT + 30 + $1 - 1)); }
+port_oauth() { echo $((BASE_PORT + 40 + $1 - 1)); }
+port_oidc() { echo $((BASE_PORT + 50 + $1 - 1)); }
+port_mtls() { echo $((BASE_PORT + 60 + $1 - 1)); }
+port_wrong_host() { echo $((BASE_PORT + 70 + $1 - 1)); }
 
 # PID of node N if it is alive and really our broker for that node's config.
 node_pid() {
@@ -241,6 +275,9 @@ load_cluster() {
       KAFKA_BROKERS) BROKERS=$v ;;
       KAFKA_LIBS) LIBS=$v ;;
       KAFKA_SECURITY) SECURITY=$v ;;
+      KAFKA_MTLS) MTLS=$v ;;
+      KAFKA_OAUTH) OAUTH=$v ;;
+      KAFKA_OAUTH_JWKS_URL) OAUTH_JWKS_URL=$v ;;
     esac
   done <"$RUN_DIR/cluster.env"
   MAJOR=${VERSION%%.*}
@@ -326,25 +363,98 @@ subjectAltName = IP:127.0.0.1,DNS:localhost
 basicConstraints = CA:FALSE
 keyUsage = critical,digitalSignature,keyEncipherment
 extendedKeyUsage = clientAuth
+[wrong_host_ext]
+basicConstraints = CA:FALSE
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:wrong-host.rdkafka-napi.test
 EOF
   {
     openssl req -x509 -new -newkey rsa:2048 -nodes -sha256 -days 3650 \
       -config "$d/openssl.cnf" -extensions ca_ext -keyout "$d/ca.key" -out "$d/ca.pem"
     local who
-    for who in broker client; do
+    for who in broker client wrong-host; do
       openssl req -new -newkey rsa:2048 -nodes -sha256 -subj "/CN=${who}.rdkafka-napi.test" \
         -keyout "$d/$who.key" -out "$d/$who.csr"
       openssl x509 -req -sha256 -days 3650 -in "$d/$who.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
         -set_serial "0x$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
-        -extfile "$d/openssl.cnf" -extensions "$( [ $who = broker ] && echo server_ext || echo client_ext )" \
+        -extfile "$d/openssl.cnf" -extensions "$(case $who in broker) echo server_ext ;; client) echo client_ext ;; *) echo wrong_host_ext ;; esac)" \
         -out "$d/$who.pem"
     done
     openssl pkcs12 -export -name broker -in "$d/broker.pem" -inkey "$d/broker.key" -certfile "$d/ca.pem" \
       -out "$d/broker.keystore.p12" -passout "pass:$STORE_PASSWORD"
+    openssl pkcs12 -export -name broker -in "$d/wrong-host.pem" -inkey "$d/wrong-host.key" -certfile "$d/ca.pem" \
+      -out "$d/wrong-host.keystore.p12" -passout "pass:$STORE_PASSWORD"
     "$keytool" -importcert -noprompt -alias ca -file "$d/ca.pem" -storetype PKCS12 \
       -keystore "$d/truststore.p12" -storepass "$STORE_PASSWORD"
   } >"$d/openssl.log" 2>&1 || { tail -n 20 "$d/openssl.log" >&2; die "could not make the test certificates"; }
   chmod 600 "$d"/*.key
+}
+
+# ------------------------------------------------------------ OAUTHBEARER ----
+# The ports a node's OAUTHBEARER listeners use (none without --oauth/--oauth-jwks-url).
+oauth_ports() { # node
+  [ "$OAUTH" = 1 ] && port_oauth "$1"
+  [ -n "$OAUTH_JWKS_URL" ] && port_oidc "$1"
+  return 0
+}
+
+# Appends a node's OAUTHBEARER listeners to the named variables (listeners, advertised, protomap).
+add_oauth_listeners() { # node listeners_var advertised_var protomap_var
+  local n=$1 name port
+  for name in OAUTH OIDC; do
+    if [ "$name" = OAUTH ]; then [ "$OAUTH" = 1 ] || continue; port=$(port_oauth "$n"); fi
+    if [ "$name" = OIDC ]; then [ -n "$OAUTH_JWKS_URL" ] || continue; port=$(port_oidc "$n"); fi
+    printf -v "$2" '%s,%s://127.0.0.1:%s' "${!2}" "$name" "$port"
+    printf -v "$3" '%s,%s://127.0.0.1:%s' "${!3}" "$name" "$port"
+    printf -v "$4" '%s,%s:SASL_PLAINTEXT' "${!4}" "$name"
+  done
+}
+
+# server.properties lines of the OAUTHBEARER listeners. The broker's own login
+# module needs a subject even though no broker-to-broker traffic uses them.
+oauth_properties() {
+  local login='org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="broker";'
+  if [ "$OAUTH" = 1 ]; then
+    # No server callback handler: Kafka then validates unsecured JWTs
+    # (alg "none"; exp, iat and sub checked).
+    echo "listener.name.oauth.sasl.enabled.mechanisms=OAUTHBEARER"
+    echo "listener.name.oauth.oauthbearer.sasl.jaas.config=$login"
+  fi
+  if [ -n "$OAUTH_JWKS_URL" ]; then
+    echo "listener.name.oidc.sasl.enabled.mechanisms=OAUTHBEARER"
+    echo "listener.name.oidc.oauthbearer.sasl.jaas.config=$login"
+    echo "listener.name.oidc.oauthbearer.sasl.server.callback.handler.class=org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler"
+    echo "sasl.oauthbearer.jwks.endpoint.url=$OAUTH_JWKS_URL"
+    # Refetch the keys soon after a miss (a test may rotate them); the default waits 10 s+.
+    echo "sasl.oauthbearer.jwks.endpoint.refresh.ms=60000"
+    [ -n "$OAUTH_AUDIENCE" ] && echo "sasl.oauthbearer.expected.audience=$OAUTH_AUDIENCE"
+    [ -n "$OAUTH_ISSUER" ] && echo "sasl.oauthbearer.expected.issuer=$OAUTH_ISSUER"
+  fi
+  return 0
+}
+
+# Kafka 4 fetches only URLs listed in this system property (CVE-2025-27817).
+oauth_jvm_opts() {
+  [ -n "$OAUTH_JWKS_URL" ] && echo "-Dorg.apache.kafka.sasl.oauthbearer.allowed.urls=$OAUTH_JWKS_URL"
+  return 0
+}
+
+write_oauth_env() { # nodes...
+  [ "$OAUTH" = 1 ] || [ -n "$OAUTH_JWKS_URL" ] || return 0
+  local n oauth="" oidc=""
+  for n in "$@"; do
+    [ "$OAUTH" = 1 ] && oauth+="${oauth:+,}127.0.0.1:$(port_oauth "$n")"
+    [ -n "$OAUTH_JWKS_URL" ] && oidc+="${oidc:+,}127.0.0.1:$(port_oidc "$n")"
+  done
+  {
+    [ -n "$oauth" ] && echo "KAFKA_OAUTH_BOOTSTRAP=$oauth"
+    [ -n "$oidc" ] && echo "KAFKA_OIDC_BOOTSTRAP=$oidc"
+    [ -n "$OAUTH_JWKS_URL" ] && echo "KAFKA_OIDC_JWKS_URL=$OAUTH_JWKS_URL"
+    [ -n "$OAUTH_AUDIENCE" ] && echo "KAFKA_OIDC_AUDIENCE=$OAUTH_AUDIENCE"
+    [ -n "$OAUTH_ISSUER" ] && echo "KAFKA_OIDC_ISSUER=$OAUTH_ISSUER"
+    true
+  } >"$RUN_DIR/oauth.env"
 }
 
 write_server_properties() { # node
@@ -362,7 +472,13 @@ write_server_properties() { # node
     listeners+=",SASL_PLAINTEXT://127.0.0.1:$(port_sasl "$n"),SSL://127.0.0.1:$(port_ssl "$n")"
     advertised+=",SASL_PLAINTEXT://127.0.0.1:$(port_sasl "$n"),SSL://127.0.0.1:$(port_ssl "$n")"
     protomap+=",SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL"
+    if [ "$MTLS" = 1 ]; then
+      listeners+=",MTLS://127.0.0.1:$(port_mtls "$n"),WRONGHOST://127.0.0.1:$(port_wrong_host "$n")"
+      advertised+=",MTLS://127.0.0.1:$(port_mtls "$n"),WRONGHOST://127.0.0.1:$(port_wrong_host "$n")"
+      protomap+=",MTLS:SSL,WRONGHOST:SSL"
+    fi
   fi
+  add_oauth_listeners "$n" listeners advertised protomap
   {
     echo "# Written by scripts/kafka-broker.sh for Kafka $VERSION"
     echo "process.roles=broker,controller"
@@ -384,6 +500,9 @@ write_server_properties() { # node
     echo "transaction.state.log.replication.factor=$rf"
     echo "transaction.state.log.min.isr=$misr"
     echo "transaction.state.log.num.partitions=5"
+    # Look for transactions past their transaction.timeout.ms every second (default 10 s), so
+    # tests of broker-side transaction timeouts wait seconds, not tens of them.
+    echo "transaction.abort.timed.out.transaction.cleanup.interval.ms=1000"
     echo "group.initial.rebalance.delay.ms=0"
     echo "group.min.session.timeout.ms=1000"
     echo "num.network.threads=2"
@@ -414,7 +533,20 @@ write_server_properties() { # node
       echo "ssl.truststore.location=$ssl/truststore.p12"
       echo "ssl.truststore.password=$STORE_PASSWORD"
       echo "ssl.client.auth=requested"
+      if [ "$MTLS" = 1 ]; then
+        echo "listener.name.mtls.ssl.client.auth=required"
+        echo "listener.name.wronghost.ssl.keystore.type=PKCS12"
+        echo "listener.name.wronghost.ssl.keystore.location=$ssl/wrong-host.keystore.p12"
+        echo "listener.name.wronghost.ssl.keystore.password=$STORE_PASSWORD"
+        echo "listener.name.wronghost.ssl.key.password=$STORE_PASSWORD"
+      fi
     fi
+    if [ "$AUTHORIZER" = 1 ]; then
+      echo "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer"
+      echo "super.users=User:ANONYMOUS"
+      echo "allow.everyone.if.no.acl.found=true"
+    fi
+    oauth_properties
     local kv
     for kv in ${EXTRA_SETTINGS[@]+"${EXTRA_SETTINGS[@]}"}; do echo "$kv"; done
   } >"$dir/server.properties"
@@ -438,7 +570,7 @@ launch_node() { # node
   dir=$(node_dir "$n")
   # shellcheck disable=SC2086,SC2046
   setsid "$JAVA" ${KAFKA_BROKER_HEAP:--Xms256m -Xmx512m} -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
-    -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true ${KAFKA_BROKER_JVM_OPTS:-} $(log_config_opts) \
+    -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true ${KAFKA_BROKER_JVM_OPTS:-} $(oauth_jvm_opts) $(log_config_opts) \
     -cp "$LIBS/*" kafka.Kafka "$dir/server.properties" </dev/null >>"$dir/server.log" 2>&1 &
   pid=$!
   echo "$pid" >"$dir/kafka.pid"
@@ -541,7 +673,7 @@ cmd_start() {
       node_pid "$n" >/dev/null && die "a broker is still running in $RUN_DIR; run: $0 stop --dir $RUN_DIR"
     done
     log "reusing $RUN_DIR: discarding the previous cluster's state"
-    rm -rf "$RUN_DIR"/node[0-9] "$RUN_DIR/ssl" "$RUN_DIR/cluster.env" "$RUN_DIR/security.env"
+    rm -rf "$RUN_DIR"/node[0-9] "$RUN_DIR/ssl" "$RUN_DIR/cluster.env" "$RUN_DIR/security.env" "$RUN_DIR/oauth.env"
   fi
   for n in "${all[@]}"; do
     local p
@@ -549,10 +681,13 @@ cmd_start() {
       port_in_use "$p" && die "port $p on 127.0.0.1 is in use (choose another --port)"
     done
     if [ "$SECURITY" = 1 ]; then
-      for p in "$(port_sasl "$n")" "$(port_ssl "$n")"; do
+      for p in "$(port_sasl "$n")" "$(port_ssl "$n")" $([ "$MTLS" = 1 ] && echo "$(port_mtls "$n") $(port_wrong_host "$n")"); do
         port_in_use "$p" && die "port $p on 127.0.0.1 is in use (choose another --port)"
       done
     fi
+    for p in $(oauth_ports "$n"); do
+      port_in_use "$p" && die "port $p on 127.0.0.1 is in use (choose another --port)"
+    done
     mkdir -p "$(node_dir "$n")/data"
   done
   local t0=$SECONDS
@@ -585,17 +720,22 @@ cmd_start() {
     echo "KAFKA_CLUSTER_ID=$cluster_id"
     echo "KAFKA_LIBS=$LIBS"
     echo "KAFKA_SECURITY=$SECURITY"
+    echo "KAFKA_MTLS=$MTLS"
     echo "KAFKA_RUN_DIR=$RUN_DIR"
+    echo "KAFKA_OAUTH=$OAUTH"
+    echo "KAFKA_OAUTH_JWKS_URL=$OAUTH_JWKS_URL"
   } >"$RUN_DIR/cluster.env"
   if ! wait_ready "${all[@]}"; then
     stop_nodes "${all[@]}"
     die "Kafka $VERSION failed to start: $START_FAILURE (run dir: $RUN_DIR)"
   fi
   if [ "$SECURITY" = 1 ]; then
-    local sasl="" ssl=""
+    local sasl="" ssl="" mtls="" wrong_host=""
     for n in "${all[@]}"; do
       sasl+="${sasl:+,}127.0.0.1:$(port_sasl "$n")"
       ssl+="${ssl:+,}127.0.0.1:$(port_ssl "$n")"
+      mtls+="${mtls:+,}127.0.0.1:$(port_mtls "$n")"
+      wrong_host+="${wrong_host:+,}127.0.0.1:$(port_wrong_host "$n")"
     done
     {
       echo "KAFKA_BOOTSTRAP=$bootstrap"
@@ -609,8 +749,13 @@ cmd_start() {
       echo "KAFKA_SSL_CA_PEM=$RUN_DIR/ssl/ca.pem"
       echo "KAFKA_SSL_CLIENT_CERT_PEM=$RUN_DIR/ssl/client.pem"
       echo "KAFKA_SSL_CLIENT_KEY_PEM=$RUN_DIR/ssl/client.key"
+      if [ "$MTLS" = 1 ]; then
+        echo "KAFKA_MTLS_BOOTSTRAP=$mtls"
+        echo "KAFKA_WRONG_HOST_BOOTSTRAP=$wrong_host"
+      fi
     } >"$RUN_DIR/security.env"
   fi
+  write_oauth_env "${all[@]}"
   log "ready in $((SECONDS - t0))s: $bootstrap (stop with: $0 stop --dir $RUN_DIR)"
   echo "$bootstrap"
 }

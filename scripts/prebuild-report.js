@@ -115,7 +115,9 @@ function inspectElf(file, report, native) {
   if (report.textrel) report.problems.push('has text relocations (non-PIC code)');
   const leaked = report.strongExports.filter((name) => !ENTRY_POINTS.has(name));
   if (leaked.length > 0) {
-    report.problems.push(`exports ${leaked.length} symbol(s) besides the Node-API entry points, e.g. ${leaked.slice(0, 5).join(', ')}`);
+    report.problems.push(
+      `exports ${leaked.length} symbol(s) besides the Node-API entry points, e.g. ${leaked.slice(0, 5).join(', ')}`,
+    );
   }
 }
 
@@ -134,7 +136,7 @@ function loadCheck(file, report) {
   report.librdkafka = info.version;
   report.features = info.features;
   const features = info.features.split(',');
-  for (const feature of ['ssl', 'sasl_scram', 'sasl_oauthbearer', 'zstd', 'lz4', 'snappy', 'gzip']) {
+  for (const feature of ['ssl', 'sasl_scram', 'sasl_oauthbearer', 'http', 'oidc', 'zstd', 'lz4', 'snappy', 'gzip']) {
     if (!features.includes(feature)) report.problems.push(`librdkafka lacks the '${feature}' feature`);
   }
 }
@@ -160,8 +162,10 @@ function isMusl() {
 function formatReport(report, base = process.cwd()) {
   const lines = [`${path.relative(base, report.file)}: ${(report.size / 1024 / 1024).toFixed(2)} MiB (${report.size} bytes)`];
   if (report.needed.length) lines.push(`  NEEDED: ${report.needed.join(', ')}`);
-  if (report.glibc) lines.push(`  minimum glibc ${report.glibc}; libstdc++ GLIBCXX_${report.glibcxx ?? '-'}, CXXABI_${report.cxxabi ?? '-'}`);
-  if (report.strongExports) lines.push(`  exports: ${report.strongExports.join(', ')} (+${report.weakExports} weak C++ template instances)`);
+  if (report.glibc)
+    lines.push(`  minimum glibc ${report.glibc}; libstdc++ GLIBCXX_${report.glibcxx ?? '-'}, CXXABI_${report.cxxabi ?? '-'}`);
+  if (report.strongExports)
+    lines.push(`  exports: ${report.strongExports.join(', ')} (+${report.weakExports} weak C++ template instances)`);
   if (report.librdkafka) lines.push(`  loads: librdkafka ${report.librdkafka} (${report.features})`);
   for (const line of report.ldd) lines.push(`  ldd: ${line}`);
   for (const note of report.notes) lines.push(`  note: ${note}`);

@@ -73,7 +73,9 @@ const args = [
   `node@${process.versions.node}`,
   ...process.argv.slice(2),
 ];
-console.error(`prebuild: prebuildify ${args.slice(1).join(' ')} (${nodedir ? `nodedir ${nodedir}` : 'headers downloaded by node-gyp'}, librdkafka ${prefix})`);
+console.error(
+  `prebuild: prebuildify ${args.slice(1).join(' ')} (${nodedir ? `nodedir ${nodedir}` : 'headers downloaded by node-gyp'}, librdkafka ${prefix})`,
+);
 const result = spawnSync(process.execPath, args, {
   cwd: root,
   stdio: 'inherit',

@@ -1,90 +1,234 @@
-// AdminClient: create, delete and list topics.
+// AdminClient: every librdkafka Admin API operation (topics, configs, groups,
+// offsets, ACLs, SCRAM users, cluster). The operations live in src/admin/,
+// one module per concern; this class holds the connection and delegates.
+// The failure rule (whole-call rejection vs per-item errors) is written down
+// in src/admin/common.ts.
+import * as acls from './admin/acls';
+import * as cluster from './admin/cluster';
+import type { AdminRequestOptions } from './admin/common';
+import * as configs from './admin/configs';
+import { ControllerRefresh } from './admin/controller-refresh';
+import * as groups from './admin/groups';
+import type { NativeAdminOperations } from './admin/native-operations';
+import * as topics from './admin/topics';
+import { Client } from './client';
+import { traceMethods, tracing } from './diagnostics';
+import type { ClientEvents } from './client-events';
 import { type CommonConfig, toNativeConfig } from './config';
 import { ErrorCodes } from './generated/error-codes';
-import { KafkaError } from './kafka-error';
-import { type ClusterMetadata, toClusterMetadata } from './metadata';
+import type { KafkaError } from './kafka-error';
 import { native, type NativeAdminClient } from './native';
-import { expectInteger, expectTopicName, invalid } from './validation';
+import type { OAuthBearerOptions } from './oauthbearer';
 
-export interface NewTopic {
-  topic: string;
-  /** Default 1. */
-  partitions?: number;
-  /** Default -1: the broker's default.replication.factor. */
-  replicationFactor?: number;
-  /** Topic configs, e.g. { 'cleanup.policy': 'compact' }. */
-  config?: Record<string, string | number | boolean>;
-}
+export type { NewTopic } from './admin/topics';
 
-export interface TopicOperationOptions {
-  timeoutMs?: number;
+export interface TopicOperationOptions extends topics.CreateTopicsOptions {
   /** createTopics: a topic that already exists is not an error. Default false. */
   ignoreExisting?: boolean;
 }
 
-export class AdminClient {
-  readonly #native: NativeAdminClient;
-  #state: 'created' | 'connected' | 'closed' = 'created';
+export type AdminClientEvents = ClientEvents;
 
-  constructor(config: CommonConfig) {
-    this.#native = new native.NativeAdminClient(toNativeConfig(config));
+/** Options of an AdminClient beyond librdkafka's config. */
+export type AdminClientOptions = OAuthBearerOptions;
+
+export class AdminClient extends Client<AdminClientEvents> {
+  protected readonly native: NativeAdminClient;
+  readonly #controllerRefresh = new ControllerRefresh(() => this.native.getMetadata(null, false, 5000));
+
+  constructor(config: CommonConfig, options: AdminClientOptions = {}) {
+    super({ noun: 'admin', className: 'AdminClient' });
+    const nativeConfig = toNativeConfig(config);
+    this.native = new native.NativeAdminClient(nativeConfig, (kind, ...payload) => this.handleNativeEvent(kind, payload));
+    this.attachTokenProvider(options.oauthBearerTokenProvider, nativeConfig);
   }
 
-  async connect(options: { timeoutMs?: number } = {}): Promise<void> {
-    if (this.#state !== 'created') {
-      throw new KafkaError(`Cannot connect an AdminClient that is ${this.#state}`, { errno: ErrorCodes._STATE });
-    }
-    this.#native.connect();
-    this.#state = 'connected';
-    try {
-      await this.#native.getMetadata(null, false, expectInteger('options.timeoutMs', options.timeoutMs ?? 10_000, 1));
-    } catch (error) {
-      await this.disconnect();
-      throw error;
-    }
+  /**
+   * Creates topics; rejects with the first topic's KafkaError (e.g.
+   * TOPIC_ALREADY_EXISTS). createTopicsWithResults resolves per topic instead.
+   */
+  async createTopics(topics: topics.NewTopic[], options: TopicOperationOptions = {}): Promise<void> {
+    const { ignoreExisting, ...request } = options;
+    throwFirst(await this.createTopicsWithResults(topics, request), ignoreExisting ? ErrorCodes.TOPIC_ALREADY_EXISTS : undefined);
   }
 
-  /** Creates topics; rejects with the first topic's KafkaError (e.g. TOPIC_ALREADY_EXISTS). */
-  async createTopics(topics: NewTopic[], options: TopicOperationOptions = {}): Promise<void> {
-    if (!Array.isArray(topics) || topics.length === 0) throw invalid('topics', 'a non-empty array of NewTopic', topics);
-    const specs = topics.map((spec, i) => ({
-      topic: expectTopicName(`topics[${i}].topic`, spec.topic),
-      partitions: expectInteger(`topics[${i}].partitions`, spec.partitions ?? 1, 1),
-      replicationFactor: expectInteger(`topics[${i}].replicationFactor`, spec.replicationFactor ?? -1, -1),
-      config: spec.config === undefined ? undefined : Object.fromEntries(Object.entries(spec.config).map(([k, v]) => [k, String(v)])),
-    }));
-    const outcomes = await this.#usable().createTopics(specs, expectInteger('options.timeoutMs', options.timeoutMs ?? 30_000, 1));
-    throwFirst(outcomes, options.ignoreExisting ? ErrorCodes.TOPIC_ALREADY_EXISTS : undefined);
+  /** Deletes topics; rejects with the first topic's KafkaError. deleteTopicsWithResults resolves per topic. */
+  async deleteTopics(names: string[], options: AdminRequestOptions = {}): Promise<void> {
+    if (Array.isArray(names) && names.length === 0) return; // nothing to delete (kept from the first release)
+    throwFirst(await this.deleteTopicsWithResults(names, options), undefined);
   }
 
-  async deleteTopics(topics: string[], options: TopicOperationOptions = {}): Promise<void> {
-    const names = topics.map((topic, i) => expectTopicName(`topics[${i}]`, topic));
-    const outcomes = await this.#usable().deleteTopics(names, expectInteger('options.timeoutMs', options.timeoutMs ?? 30_000, 1));
-    throwFirst(outcomes, undefined);
+  // Each operation below resolves with per-item results (`error` on each
+  // item) and rejects only when the whole request failed: see src/admin/common.ts.
+
+  createTopicsWithResults(newTopics: topics.NewTopic[], options?: topics.CreateTopicsOptions): Promise<topics.TopicResult[]> {
+    return topics.createTopics(this.#operations, newTopics, options);
   }
 
-  async getMetadata(options: { topic?: string; timeoutMs?: number } = {}): Promise<ClusterMetadata> {
-    const topic = options.topic === undefined ? null : expectTopicName('options.topic', options.topic);
-    return toClusterMetadata(
-      await this.#usable().getMetadata(topic, topic === null, expectInteger('options.timeoutMs', options.timeoutMs ?? 10_000, 1)),
-    );
+  deleteTopicsWithResults(names: string[], options?: AdminRequestOptions): Promise<topics.TopicResult[]> {
+    return topics.deleteTopics(this.#operations, names, options);
   }
 
-  async disconnect(): Promise<void> {
-    if (this.#state === 'closed') return;
-    this.#state = 'closed';
-    await this.#native.close();
+  createPartitions(partitions: topics.NewPartitions[], options?: topics.CreateTopicsOptions): Promise<topics.TopicResult[]> {
+    return topics.createPartitions(this.#operations, partitions, options);
+  }
+
+  deleteRecords(partitions: topics.DeleteRecordsRequest[], options?: AdminRequestOptions): Promise<topics.DeleteRecordsResult[]> {
+    return topics.deleteRecords(this.#operations, partitions, options);
+  }
+
+  describeTopics(names: string[], options?: topics.DescribeTopicsOptions): Promise<topics.TopicDescription[]> {
+    return topics.describeTopics(this.#operations, names, options);
+  }
+
+  listOffsets(partitions: topics.ListOffsetsRequest[], options?: topics.ListOffsetsOptions): Promise<topics.ListOffsetsResult[]> {
+    return topics.listOffsets(this.#operations, partitions, options);
+  }
+
+  electLeaders(request: topics.ElectLeadersRequest, options?: AdminRequestOptions): Promise<topics.ElectLeadersResult[]> {
+    return topics.electLeaders(this.#operations, request, options);
+  }
+
+  describeConfigs(resources: configs.ConfigResource[], options?: AdminRequestOptions): Promise<configs.DescribeConfigsResult[]> {
+    return configs.describeConfigs(this.#operations, resources, options);
+  }
+
+  alterConfigs(
+    resources: configs.AlterConfigsResource[],
+    options?: configs.AlterConfigsOptions,
+  ): Promise<configs.ConfigResourceResult[]> {
+    return configs.alterConfigs(this.#operations, resources, options);
+  }
+
+  incrementalAlterConfigs(
+    resources: configs.IncrementalAlterConfigsResource[],
+    options?: configs.AlterConfigsOptions,
+  ): Promise<configs.ConfigResourceResult[]> {
+    return configs.incrementalAlterConfigs(this.#operations, resources, options);
+  }
+
+  listConsumerGroups(options?: groups.ListConsumerGroupsOptions): Promise<groups.ListConsumerGroupsResult> {
+    return groups.listConsumerGroups(this.#operations, options);
+  }
+
+  describeConsumerGroups(groupIds: string[], options?: groups.DescribeConsumerGroupsOptions): Promise<groups.GroupDescription[]> {
+    return groups.describeConsumerGroups(this.#operations, groupIds, options);
+  }
+
+  deleteGroups(groupIds: string[], options?: AdminRequestOptions): Promise<groups.GroupResult[]> {
+    return groups.deleteGroups(this.#operations, groupIds, options);
+  }
+
+  listConsumerGroupOffsets(
+    requests: Array<string | groups.GroupOffsetsRequest>,
+    options?: groups.ListConsumerGroupOffsetsOptions,
+  ): Promise<groups.GroupOffsetsResult[]> {
+    return groups.listConsumerGroupOffsets(this.#operations, requests, options);
+  }
+
+  alterConsumerGroupOffsets(
+    groupId: string,
+    partitions: groups.GroupOffsetChange[],
+    options?: AdminRequestOptions,
+  ): Promise<groups.GroupOffsetsResult> {
+    return groups.alterConsumerGroupOffsets(this.#operations, groupId, partitions, options);
+  }
+
+  deleteConsumerGroupOffsets(
+    groupId: string,
+    partitions: Array<{ topic: string; partition: number }>,
+    options?: AdminRequestOptions,
+  ): Promise<groups.GroupOffsetsResult> {
+    return groups.deleteConsumerGroupOffsets(this.#operations, groupId, partitions, options);
+  }
+
+  /** Committed offset, log-end offset and lag of each partition the group has committed. */
+  consumerGroupLag(groupId: string, options?: groups.ConsumerGroupLagOptions): Promise<groups.PartitionLag[]> {
+    return groups.consumerGroupLag(this.#operations, groupId, options);
+  }
+
+  createAcls(bindings: acls.AclBinding[], options?: AdminRequestOptions): Promise<acls.CreateAclResult[]> {
+    return acls.createAcls(this.#operations, bindings, options);
+  }
+
+  describeAcls(filter: acls.AclFilter, options?: AdminRequestOptions): Promise<acls.AclEntry[]> {
+    return acls.describeAcls(this.#operations, filter, options);
+  }
+
+  deleteAcls(filters: acls.AclFilter[], options?: AdminRequestOptions): Promise<acls.DeleteAclsResult[]> {
+    return acls.deleteAcls(this.#operations, filters, options);
+  }
+
+  describeCluster(options?: cluster.DescribeClusterOptions): Promise<cluster.ClusterDescription> {
+    return cluster.describeCluster(this.#operations, options);
+  }
+
+  describeUserScramCredentials(users?: string[], options?: AdminRequestOptions): Promise<cluster.UserScramCredentials[]> {
+    return cluster.describeUserScramCredentials(this.#operations, users, options);
+  }
+
+  alterUserScramCredentials(
+    alterations: cluster.ScramCredentialAlteration[],
+    options?: AdminRequestOptions,
+  ): Promise<cluster.UserResult[]> {
+    return cluster.alterUserScramCredentials(this.#operations, alterations, options);
+  }
+
+  // The connected native client, checked when an operation has validated its arguments.
+  readonly #operations = (): NativeAdminOperations => this.#usable();
+
+  disconnect(): Promise<void> {
+    return this.disconnectOnce(async () => {
+      this.#controllerRefresh.stop();
+      await this.markDisconnecting();
+      await this.native.close();
+    });
+  }
+
+  protected closeAfterFailedConnect(): Promise<void> {
+    return this.disconnect();
+  }
+
+  protected override handleNativeEvent(kind: string, payload: unknown[]): void {
+    if (kind === 'error') this.#controllerRefresh.noteError(payload[0] as KafkaError);
+    super.handleNativeEvent(kind, payload);
   }
 
   #usable(): NativeAdminClient {
-    if (this.#state !== 'connected') {
-      throw new KafkaError(`AdminClient is ${this.#state === 'created' ? 'not connected: call connect() first' : 'closed'}`, {
-        errno: ErrorCodes._STATE,
-      });
-    }
-    return this.#native;
+    this.ensureUsable();
+    return this.native;
   }
 }
+
+// Every operation runs inside the admin tracing channel (src/diagnostics.ts)
+// when someone subscribes; the methods themselves stay plain delegations.
+traceMethods(AdminClient.prototype, tracing.admin, [
+  'createTopics',
+  'deleteTopics',
+  'createTopicsWithResults',
+  'deleteTopicsWithResults',
+  'createPartitions',
+  'deleteRecords',
+  'describeTopics',
+  'listOffsets',
+  'electLeaders',
+  'describeConfigs',
+  'alterConfigs',
+  'incrementalAlterConfigs',
+  'listConsumerGroups',
+  'describeConsumerGroups',
+  'deleteGroups',
+  'listConsumerGroupOffsets',
+  'alterConsumerGroupOffsets',
+  'deleteConsumerGroupOffsets',
+  'consumerGroupLag',
+  'createAcls',
+  'describeAcls',
+  'deleteAcls',
+  'describeCluster',
+  'describeUserScramCredentials',
+  'alterUserScramCredentials',
+]);
 
 function throwFirst(outcomes: Array<{ error: Error | null }>, tolerated: number | undefined): void {
   const failed = outcomes.find((outcome) => outcome.error && (outcome.error as KafkaError).errno !== tolerated);

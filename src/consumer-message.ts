@@ -22,23 +22,6 @@ export interface Message {
 
 export const TIMESTAMP_TYPES: readonly TimestampType[] = ['not-available', 'create-time', 'log-append-time'];
 
-// Layout of one message in the native meta slab (see native/consumer.h).
-export const META_STRIDE = 12;
-export const META = {
-  topicIndex: 0,
-  partition: 1,
-  offset: 2,
-  timestamp: 3,
-  timestampType: 4,
-  keyOffset: 5,
-  keyLength: 6,
-  valueOffset: 7,
-  valueLength: 8,
-  headersIndex: 9,
-  leaderEpoch: 10,
-  errno: 11,
-} as const;
-
 export function decodeHeaders(pairs: unknown[] | undefined): MessageHeader[] {
   if (pairs === undefined) return [];
   const headers: MessageHeader[] = new Array(pairs.length / 2);

@@ -1,16 +1,24 @@
 // Consumer: pull-based async iteration over librdkafka's KafkaConsumer, with
 // rebalances handled for every protocol and offsets stored only after the
 // loop body is done with a message (at-least-once by default).
-import { EventEmitter } from 'node:events';
-
-import { type ClientEvents, connectFailure, emitSafely, handleClientEvent, reportError } from './client-events';
+import { type AbortOptions, expectSignal, onAbort, withAbort } from './abort';
+import { Client } from './client';
+import { type ClientEvents, emitSafely, reportError } from './client-events';
 import { type ConsumerConfig, toNativeConfig } from './config';
-import { decodeHeaders, META, META_STRIDE, type Message, TIMESTAMP_TYPES } from './consumer-message';
+import { retryWhileCoordinatorMoves } from './coordinator-retry';
+import { decodeHeaders, type Message, TIMESTAMP_TYPES } from './consumer-message';
+import { OffsetTracker, partitionKey } from './consumer-offsets';
+import { type RebalanceEvent, RebalanceFlow, type StartOffset } from './consumer-rebalance';
+import { isTraced, type OperationTraceContext, traceOperation, tracing } from './diagnostics';
 import { ErrorCodes } from './generated/error-codes';
+import { CONSUMED_MESSAGE as META } from './generated/wire-layout';
 import { KafkaError } from './kafka-error';
-import { type ClusterMetadata, toClusterMetadata } from './metadata';
 import { native, type NativeConsumer, type NativePartitionOffset } from './native';
+import type { OAuthBearerOptions } from './oauthbearer';
+import type { ConsumerGroupMetadata } from './transaction';
 import { expectInteger, expectTopicName, invalid } from './validation';
+
+export type { RebalanceEvent } from './consumer-rebalance';
 
 export interface TopicPartition {
   topic: string;
@@ -24,27 +32,32 @@ export interface TopicPartitionOffset extends TopicPartition {
   error?: KafkaError | null;
 }
 
-export interface RebalanceEvent {
-  type: 'assign' | 'revoke';
-  /** EAGER (range, roundrobin), COOPERATIVE (cooperative-sticky, KIP-848) or NONE. */
-  protocol: string;
-  /** The assignment was lost (e.g. session timeout) rather than revoked in order: committing fails. */
-  lost: boolean;
-  partitions: TopicPartition[];
-}
-
-export interface ConsumerOptions {
+export interface ConsumerOptions extends OAuthBearerOptions {
   /**
    * Called on every rebalance. Revocations run it before the partitions are
    * taken away, so it may `await consumer.commit()`; assignments after.
    * Assignment itself is always done for you, for every protocol.
    */
   rebalance?: (event: RebalanceEvent, consumer: Consumer) => void | Promise<void>;
+  /**
+   * Where newly assigned partitions start, decided as the assignment is
+   * applied: return `{ topic, partition, offset }` for those that should not
+   * start at their committed offset (or `auto.offset.reset`). A `seek()` made
+   * after the assignment can lose to the committed-offset fetch it starts;
+   * this cannot. Must answer synchronously.
+   */
+  assignmentOffsets?: (partitions: TopicPartition[]) => Array<TopicPartition & { offset: number }> | undefined;
   /** Most messages taken from librdkafka per pull. Default 1000. */
   maxBatchSize?: number;
 }
 
-export interface BatchOptions {
+/** Options of consumer.messages(). */
+export interface MessagesOptions {
+  /** Ends the loop (no error) once aborted; the message being handled is finished first. */
+  signal?: AbortSignal;
+}
+
+export interface BatchOptions extends MessagesOptions {
   /** Most messages per batch; capped at the consumer's maxBatchSize (the default). */
   maxMessages?: number;
   /** After the first message, wait up to this long for the batch to fill. Default 0. */
@@ -69,31 +82,16 @@ const MIN_POLL_LIMIT = 32;
 // librdkafka 2.1.0 introduced fetch.queue.backoff.ms (0x020100ff).
 const FETCH_QUEUE_BACKOFF_SINCE = 0x02010000;
 
-type ConsumerState = 'created' | 'connected' | 'disconnecting' | 'closed';
-
-// Key of a topic-partition in the consumer's per-partition maps and sets.
-function partitionKey(topic: string, partition: number): string {
-  return `${topic}\u0000${partition}`;
-}
-
-// Processed-but-unstored position of the batch being iterated.
-interface BatchInProgress {
-  messages: Message[];
-  processed: number;
-  stored: number;
-  /** Value of the seek counter when the batch was fetched. */
-  fetchedAtSeek: number;
-}
-
-export class Consumer extends EventEmitter<ConsumerEvents> {
-  readonly #native: NativeConsumer;
+export class Consumer extends Client<ConsumerEvents> {
+  protected readonly native: NativeConsumer;
   readonly #meta: Float64Array;
   readonly #maxBatchSize: number;
   readonly #rebalanceHandler: ConsumerOptions['rebalance'];
   readonly #storesOffsets: boolean;
+  readonly #groupId: string;
   readonly #topicNames: string[] = [];
-  readonly #pendingCalls = new Set<Promise<unknown>>();
-  #state: ConsumerState = 'created';
+  readonly #offsets = new OffsetTracker();
+  readonly #rebalances: RebalanceFlow;
   #readableWaiter: (() => void) | undefined;
   #readableSignaled = false;
   #pullOwner = 0;
@@ -102,26 +100,22 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   // and starve timers and I/O: every pull after this long yields once.
   #lastLoopTurn = performance.now();
   #pollLimit = MIN_POLL_LIMIT;
-  #current: BatchInProgress | undefined;
-  // Fetched, but no loop body finished them: the tail of a batch whose loop
-  // was left (break, throw, a newer loop). librdkafka has moved past them, so
-  // the next pull serves them first.
-  #unfinished: Message[] = [];
-  #fatalError: KafkaError | undefined;
-  #lastClientError: KafkaError | undefined;
-  #disconnecting: Promise<void> | undefined;
-  // seek() bumps the counter and records it per partition, so messages of a
-  // batch fetched before the seek are skipped for that partition.
-  #seekCounter = 0;
-  readonly #soughtAt = new Map<string, number>();
-  // Highest offset stored per partition: stores only move forward, so an
-  // explicit commit(offsets) is never undone by a later auto-commit of an
-  // older processed position.
-  readonly #storedUpTo = new Map<string, number>();
+  // disconnect() is running the rebalance handler's final revocation.
+  #inFinalRevocation = false;
 
   constructor(config: ConsumerConfig, options: ConsumerOptions = {}) {
-    super();
+    super({ noun: 'consumer', className: 'Consumer' });
     const nativeConfig = toNativeConfig(config);
+    // librdkafka's consumer refuses subscribe, assign and commits without a
+    // group ("Unknown group", first seen at close): say so here instead.
+    if ((nativeConfig['group.id'] ?? '') === '') {
+      throw new KafkaError(
+        "A Consumer needs 'group.id' in its config: librdkafka's consumer cannot subscribe, assign or commit without one " +
+          '(any name will do when you only assign partitions and never commit)',
+        { errno: ErrorCodes._INVALID_ARG, retriable: false },
+      );
+    }
+    this.#groupId = nativeConfig['group.id'];
     // Offsets are stored once the loop body is done with a message, not when
     // librdkafka hands it over, unless the user asks for librdkafka's way.
     this.#storesOffsets = nativeConfig['enable.auto.offset.store'] === undefined;
@@ -136,34 +130,31 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
       throw invalid('options.rebalance', 'a function', options.rebalance);
     }
     this.#rebalanceHandler = options.rebalance;
-    this.#meta = new Float64Array(this.#maxBatchSize * META_STRIDE);
-    this.#native = new native.NativeConsumer(
+    if (options.assignmentOffsets !== undefined && typeof options.assignmentOffsets !== 'function') {
+      throw invalid('options.assignmentOffsets', 'a function', options.assignmentOffsets);
+    }
+    const assignmentOffsets = options.assignmentOffsets;
+    this.#meta = new Float64Array(this.#maxBatchSize * META.stride);
+    this.native = new native.NativeConsumer(
       nativeConfig,
       this.#meta,
       () => this.#onReadable(),
-      (kind, ...payload) => this.#onEvent(kind, payload),
+      (kind, ...payload) => this.handleNativeEvent(kind, payload),
     );
-  }
-
-  async connect(options: { timeoutMs?: number } = {}): Promise<void> {
-    if (this.#state !== 'created') {
-      throw new KafkaError(`Cannot connect a consumer that is ${this.#state}; create a new Consumer`, {
-        errno: ErrorCodes._STATE,
-      });
-    }
-    const timeoutMs = expectInteger('options.timeoutMs', options.timeoutMs ?? 10_000, 1);
-    this.#native.connect();
-    this.#state = 'connected';
-    try {
-      await this.#track(this.#native.getMetadata(null, false, timeoutMs));
-    } catch (error) {
-      await this.disconnect();
-      throw connectFailure(error as KafkaError, this.#lastClientError, timeoutMs);
-    }
-  }
-
-  get isConnected(): boolean {
-    return this.#state === 'connected';
+    this.attachTokenProvider(options.oauthBearerTokenProvider, nativeConfig);
+    this.#rebalances = new RebalanceFlow({
+      native: this.native,
+      beforeRevoke: (event) => {
+        this.#storeProcessed();
+        this.#offsets.dropUnfinished(new Set(event.partitions.map(({ topic, partition }) => partitionKey(topic, partition))));
+      },
+      afterRevoke: (event) => this.#offsets.forgetStored(event.partitions),
+      emitRebalance: (event) => emitSafely(this, 'rebalance', event),
+      reportError: (error) => reportError(this, error as KafkaError),
+      runHandler: (event) => this.#runRebalanceHandler(event),
+      startOffsets: assignmentOffsets && ((event) => this.#startOffsets(assignmentOffsets, event)),
+      trace: (event, handle) => traceOperation(tracing.rebalance, () => this.#traceContext(event.type, [event]), handle),
+    });
   }
 
   /** Joins the group for these topics; a RegExp (or a string starting with ^) matches topic names. */
@@ -175,7 +166,9 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   }
 
   unsubscribe(): void {
-    this.#usable().unsubscribe();
+    const usable = this.#usable();
+    this.#dropUnfinishedOf(usable.assignment());
+    usable.unsubscribe();
   }
 
   subscription(): string[] {
@@ -188,7 +181,9 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   }
 
   unassign(): void {
-    this.#usable().assign(null);
+    const usable = this.#usable();
+    this.#dropUnfinishedOf(usable.assignment());
+    usable.assign(null);
   }
 
   incrementalAssign(partitions: Array<TopicPartition & { offset?: number }>): void {
@@ -196,7 +191,9 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   }
 
   incrementalUnassign(partitions: TopicPartition[]): void {
-    this.#usable().incrementalUnassign(toNativeList(partitions, 'partitions'));
+    const list = toNativeList(partitions, 'partitions');
+    this.#usable().incrementalUnassign(list);
+    this.#dropUnfinishedOf(list);
   }
 
   assignment(): TopicPartition[] {
@@ -205,27 +202,65 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
       .map(({ topic, partition }) => ({ topic, partition }));
   }
 
+  /**
+   * This consumer's group metadata (group, generation, member) as an opaque
+   * Buffer for producer.sendOffsetsToTransaction(). A snapshot: take it for
+   * each transaction, since a rebalance changes the generation.
+   */
+  groupMetadata(): ConsumerGroupMetadata {
+    return this.#usable().groupMetadata();
+  }
+
+  /** The member id the group coordinator gave this consumer; null before it joined. */
+  memberId(): string | null {
+    return this.#usable().memberId();
+  }
+
   /** The rebalance protocol in use: EAGER, COOPERATIVE or NONE (not yet joined). */
   rebalanceProtocol(): string {
     return this.#usable().rebalanceProtocol();
   }
 
   /** Messages one by one; breaking out of the loop stops pulling (call disconnect() when done). */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Message, void, undefined> {
-    for (;;) {
-      const batch = await this.#pull(this.#maxBatchSize, 0);
-      if (batch === undefined) return;
-      const progress: BatchInProgress = { messages: batch, processed: 0, stored: 0, fetchedAtSeek: this.#seekCounter };
-      this.#current = progress;
-      for (const message of batch) {
-        if (this.#current !== progress) return; // a newer loop took over the rest
-        if (this.#seekCounter !== progress.fetchedAtSeek && this.#soughtAfter(message, progress)) {
+  [Symbol.asyncIterator](): AsyncGenerator<Message, void, undefined> {
+    return this.messages();
+  }
+
+  /** Like `for await (const message of consumer)`, with an AbortSignal that ends the loop. */
+  async *messages(options: MessagesOptions = {}): AsyncGenerator<Message, void, undefined> {
+    const signal = optionalSignal(options);
+    const stopListening = onAbort(signal, () => this.#wakeReader());
+    try {
+      for (;;) {
+        if (signal?.aborted) return;
+        const batch = await this.#pull(this.#maxBatchSize, 0, signal);
+        if (batch === undefined) return;
+        const progress = this.#offsets.startBatch(batch);
+        const traced = isTraced(tracing.consume);
+        for (const message of batch) {
+          if (!this.#offsets.isCurrent(progress)) return; // a newer loop took over the rest
+          if (this.#offsets.voidedBySeek(message, progress)) {
+            progress.processed++;
+            continue;
+          }
+          if (traced) {
+            // start when the body gets the message, end when it asks for the next (or leaves).
+            const context = { client: this, groupId: this.#groupId, message };
+            tracing.consume.start.publish(context);
+            try {
+              yield message;
+            } finally {
+              tracing.consume.end.publish(context);
+            }
+          } else {
+            yield message;
+          }
           progress.processed++;
-          continue;
+          if (signal?.aborted) return;
         }
-        yield message;
-        progress.processed++;
       }
+    } finally {
+      stopListening();
     }
   }
 
@@ -237,25 +272,67 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
       this.#maxBatchSize,
     );
     const maxWaitMs = expectInteger('options.maxWaitMs', options.maxWaitMs ?? 0, 0);
-    for (;;) {
-      const batch = await this.#pull(maxMessages, maxWaitMs);
-      if (batch === undefined) return;
-      const progress: BatchInProgress = { messages: batch, processed: 0, stored: 0, fetchedAtSeek: this.#seekCounter };
-      this.#current = progress;
-      yield batch;
-      progress.processed = batch.length;
+    const signal = optionalSignal(options);
+    const stopListening = onAbort(signal, () => this.#wakeReader());
+    try {
+      for (;;) {
+        if (signal?.aborted) return;
+        const batch = await this.#pull(maxMessages, maxWaitMs, signal);
+        if (batch === undefined) return;
+        const progress = this.#offsets.startBatch(batch);
+        if (isTraced(tracing.consumeBatch)) {
+          const context = { client: this, groupId: this.#groupId, messages: batch };
+          tracing.consumeBatch.start.publish(context);
+          try {
+            yield batch;
+          } finally {
+            tracing.consumeBatch.end.publish(context);
+          }
+        } else {
+          yield batch;
+        }
+        progress.processed = batch.length;
+        if (signal?.aborted) return;
+      }
+    } finally {
+      stopListening();
     }
   }
 
   /**
    * Commits and resolves when the broker has the offsets. Without offsets it
-   * commits what this consumer has processed (the stored offsets).
+   * commits what this consumer has processed (the stored offsets). A group
+   * coordinator that is loading or moving is retried for up to 10 s.
    */
-  async commit(offsets?: TopicPartitionOffset[]): Promise<TopicPartitionOffset[]> {
+  commit(offsets?: TopicPartitionOffset[], options?: AbortOptions): Promise<TopicPartitionOffset[]> {
+    return traceOperation(
+      tracing.commit,
+      () => this.#traceContext('commit', [offsets]),
+      () => this.#commit(offsets, options),
+    );
+  }
+
+  async #commit(offsets: TopicPartitionOffset[] | undefined, options: AbortOptions | undefined): Promise<TopicPartitionOffset[]> {
+    const signal = expectSignal('commit', options);
     const list = offsets === undefined ? null : toNativeList(offsets, 'offsets');
     if (list === null) this.#storeProcessed();
-    const committed = (await this.#track(this.#usable().commit(list))) as TopicPartitionOffset[];
-    if (list !== null && this.#storesOffsets && this.#state === 'connected') {
+    let committed: TopicPartitionOffset[];
+    try {
+      committed = (await withAbort(
+        'commit',
+        retryWhileCoordinatorMoves(
+          () => this.track(this.#usable().commit(list)),
+          () => this.state === 'connected' && !signal?.aborted,
+        ),
+        signal,
+      )) as TopicPartitionOffset[];
+    } catch (error) {
+      // librdkafka refuses commits after a fatal error with _FATAL (e.g. in a
+      // final revocation's handler): the fatal error itself is the answer.
+      if (error instanceof KafkaError && error.errno === ErrorCodes._FATAL) throw this.fatalErrorBehind(error);
+      throw error;
+    }
+    if (list !== null && this.#storesOffsets && this.state === 'connected') {
       this.#storeForward(committed.filter((entry) => !entry.error && entry.offset >= 0));
     }
     return committed;
@@ -270,10 +347,15 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   }
 
   /** The group's committed offsets (defaults to the current assignment). */
-  async committed(partitions?: TopicPartition[], timeoutMs = 10_000): Promise<TopicPartitionOffset[]> {
+  async committed(partitions?: TopicPartition[], timeoutMs = 10_000, options?: AbortOptions): Promise<TopicPartitionOffset[]> {
     const list = partitions === undefined ? this.#usable().assignment() : toNativeList(partitions, 'partitions');
     expectInteger('timeoutMs', timeoutMs, 0);
-    return (await this.#track(this.#usable().committed(list, timeoutMs))) as TopicPartitionOffset[];
+    const signal = expectSignal('committed', options);
+    return (await withAbort(
+      'committed',
+      this.track(this.#usable().committed(list, timeoutMs)),
+      signal,
+    )) as TopicPartitionOffset[];
   }
 
   /** The next offset this consumer will fetch per partition (-1001 when none yet). */
@@ -282,26 +364,29 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     return this.#usable().position(list) as TopicPartitionOffset[];
   }
 
-  /** Stores offsets (the next offset to consume) for the next commit. */
+  /**
+   * Stores offsets (the next offset to consume) for the next commit. Stores
+   * only move forward, as commit(offsets) does: an offset at or below the one
+   * stored for its partition is left out (a seek() back resets that).
+   */
   storeOffsets(offsets: TopicPartitionOffset[]): TopicPartitionOffset[] {
-    return this.#usable().storeOffsets(toNativeList(offsets, 'offsets')) as TopicPartitionOffset[];
+    const list = toNativeList(offsets, 'offsets');
+    const usable = this.#usable();
+    const forward = this.#offsets.forwardOnly(list);
+    if (forward.length === 0) return [];
+    const stored = usable.storeOffsets(forward) as TopicPartitionOffset[];
+    this.#offsets.noteStored(stored);
+    return stored;
   }
 
   /** Moves the fetch position; messages already handed out are not taken back. */
-  async seek(position: TopicPartitionOffset | TopicPartitionOffset[], timeoutMs = 10_000): Promise<void> {
+  async seek(position: TopicPartitionOffset | TopicPartitionOffset[], timeoutMs = 10_000, options?: AbortOptions): Promise<void> {
     const list = toNativeList(Array.isArray(position) ? position : [position], 'position');
     for (const entry of list) if (entry.offset === undefined) throw invalid('position.offset', 'an offset', undefined);
+    const signal = expectSignal('seek', options);
     this.#storeProcessed();
-    this.#seekCounter++;
-    const sought = new Set<string>();
-    for (const entry of list) {
-      const key = partitionKey(entry.topic, entry.partition);
-      sought.add(key);
-      this.#soughtAt.set(key, this.#seekCounter);
-      this.#storedUpTo.delete(key); // after a seek back, lower offsets are the new truth
-    }
-    this.#dropUnfinished(sought);
-    const result = await this.#track(this.#usable().seek(list, timeoutMs));
+    this.#offsets.noteSeek(list);
+    const result = await withAbort('seek', this.track(this.#usable().seek(list, timeoutMs)), signal);
     throwFirstPartitionError(result, 'seek');
   }
 
@@ -315,27 +400,29 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
   }
 
   /** Low and high watermarks (the log start and end offsets) from the partition leader. */
-  async queryWatermarkOffsets(topic: string, partition: number, timeoutMs = 10_000): Promise<{ low: number; high: number }> {
-    return this.#track(
-      this.#usable().queryWatermarkOffsets(
-        expectTopicName('topic', topic),
-        expectInteger('partition', partition, 0),
-        expectInteger('timeoutMs', timeoutMs, 0),
-      ),
+  async queryWatermarkOffsets(
+    topic: string,
+    partition: number,
+    timeoutMs = 10_000,
+    options?: AbortOptions,
+  ): Promise<{ low: number; high: number }> {
+    const query = this.#usable().queryWatermarkOffsets(
+      expectTopicName('topic', topic),
+      expectInteger('partition', partition, 0),
+      expectInteger('timeoutMs', timeoutMs, 0),
     );
+    return withAbort('queryWatermarkOffsets', this.track(query), expectSignal('queryWatermarkOffsets', options));
   }
 
   /** For each {topic, partition, offset: timestampMs}, the earliest offset whose timestamp is at or after it. */
-  async offsetsForTimes(partitions: TopicPartitionOffset[], timeoutMs = 10_000): Promise<TopicPartitionOffset[]> {
-    return (await this.#track(
-      this.#usable().offsetsForTimes(toNativeList(partitions, 'partitions'), timeoutMs),
-    )) as TopicPartitionOffset[];
-  }
-
-  async getMetadata(options: { topic?: string; timeoutMs?: number } = {}): Promise<ClusterMetadata> {
-    const topic = options.topic === undefined ? null : expectTopicName('options.topic', options.topic);
-    const timeoutMs = expectInteger('options.timeoutMs', options.timeoutMs ?? 10_000, 1);
-    return toClusterMetadata(await this.#track(this.#usable().getMetadata(topic, topic === null, timeoutMs)));
+  async offsetsForTimes(
+    partitions: TopicPartitionOffset[],
+    timeoutMs = 10_000,
+    options?: AbortOptions,
+  ): Promise<TopicPartitionOffset[]> {
+    const signal = expectSignal('offsetsForTimes', options);
+    const query = this.track(this.#usable().offsetsForTimes(toNativeList(partitions, 'partitions'), timeoutMs));
+    return (await withAbort('offsetsForTimes', query, signal)) as TopicPartitionOffset[];
   }
 
   /**
@@ -343,40 +430,54 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
    * first (so it can commit); auto-commit commits what was processed.
    */
   disconnect(): Promise<void> {
-    if (this.#state === 'created' || this.#state === 'closed') {
-      this.#state = 'closed';
-      return Promise.resolve();
+    return this.disconnectOnce(() => this.#close());
+  }
+
+  protected closeAfterFailedConnect(): Promise<void> {
+    return this.disconnect();
+  }
+
+  // A consumer's errors arrive through callbacks served inside its polls.
+  // Before subscribe() or assign() there is nothing to fetch, so a poll only
+  // serves those.
+  protected override collectEventsAfterFailedConnect(): void {
+    try {
+      this.native.poll(1);
+    } catch {
+      // closed meanwhile: nothing to collect
     }
-    this.#disconnecting ??= this.#close();
-    return this.#disconnecting;
+  }
+
+  protected override noteFatalError(error: KafkaError): void {
+    super.noteFatalError(error);
+    this.#wakeReader(); // a waiting loop ends by throwing it
   }
 
   async #close(): Promise<void> {
     this.#storeProcessed();
-    this.#state = 'disconnecting';
+    const settled = this.markDisconnecting();
     this.#wakeReader();
-    await Promise.allSettled([...this.#pendingCalls]);
+    await settled;
     if (this.#rebalanceHandler) {
-      const assigned = this.#native.assignment();
-      if (assigned.length > 0) {
-        await this.#runRebalanceHandler({
-          type: 'revoke',
-          protocol: this.#native.rebalanceProtocol(),
-          lost: false,
-          partitions: assigned.map(({ topic, partition }) => ({ topic, partition })),
-        });
+      // The handler may still commit (or query) what it owns, as in any revocation.
+      this.#inFinalRevocation = true;
+      try {
+        await this.#rebalances.finalRevocation();
+      } finally {
+        this.#inFinalRevocation = false;
       }
     }
     try {
-      await this.#native.close();
-    } finally {
-      this.#state = 'closed';
+      await this.native.close();
+    } catch (error) {
+      // After a fatal error librdkafka's close reports it again; the close itself is done.
+      if (!(this.fatalError && (error as KafkaError).errno === ErrorCodes._FATAL)) throw error;
     }
   }
 
   // Takes what librdkafka has ready, waiting on its queue wakeup when empty.
   // Resolves undefined once the consumer is closing.
-  async #pull(maxMessages: number, maxWaitMs: number): Promise<Message[] | undefined> {
+  async #pull(maxMessages: number, maxWaitMs: number, signal: AbortSignal | undefined): Promise<Message[] | undefined> {
     // One loop per consumer: a newer loop takes over and the older one ends.
     const owner = ++this.#pullOwner;
     while (this.#pullFinished !== undefined) {
@@ -394,19 +495,23 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
         this.#lastLoopTurn = performance.now();
       }
       this.#storeProcessed();
-      this.#keepUnfinishedTail();
-      if (this.#unfinished.length > 0 && this.#state === 'connected' && owner === this.#pullOwner) {
-        return this.#unfinished.splice(0, maxMessages);
+      this.#offsets.keepUnfinishedTail();
+      if (this.fatalError) throw this.fatalError;
+      if (this.state === 'connected' && owner === this.#pullOwner) {
+        const unfinished = this.#offsets.takeUnfinished(maxMessages);
+        if (unfinished !== undefined) return unfinished;
       }
       let collected: Message[] | undefined;
       let deadline = 0;
       for (;;) {
-        if (this.#fatalError) throw this.#fatalError;
-        if (this.#state !== 'connected' || owner !== this.#pullOwner) return collected;
+        if (this.fatalError) throw this.fatalError;
+        if (this.state !== 'connected' || owner !== this.#pullOwner || signal?.aborted) return collected;
         const want = Math.min(maxMessages - (collected?.length ?? 0), this.#pollLimit);
         const pollStarted = performance.now();
-        const [count, slab, headers, rebalancePending] = this.#native.poll(want);
+        const [count, slab, headers, rebalancePending] = this.native.poll(want);
         const messages = count > 0 ? this.#decode(count, slab!, headers) : [];
+        // Nothing more is handed out after a fatal error (none of it could be committed).
+        if (this.fatalError) throw this.fatalError;
         if (count >= MIN_POLL_LIMIT) this.#adaptPollLimit(count, performance.now() - pollStarted);
         if (messages.length > 0) {
           if (collected === undefined) {
@@ -422,7 +527,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
           return collected;
         }
         if (rebalancePending) {
-          await this.#handleRebalance();
+          await this.#rebalances.handlePending();
           continue;
         }
         if (count > 0) continue; // only errors/EOFs came: look again
@@ -449,7 +554,7 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     const meta = this.#meta;
     const messages: Message[] = [];
     for (let i = 0; i < count; i++) {
-      const base = i * META_STRIDE;
+      const base = i * META.stride;
       const topic = this.#topicName(meta[base + META.topicIndex]);
       const errno = meta[base + META.errno];
       const keyLength = meta[base + META.keyLength];
@@ -485,53 +590,38 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
       return;
     }
     const where = topic === undefined ? '' : partition >= 0 ? ` (${topic}[${partition}])` : ` (${topic})`;
-    const error = KafkaError.fromCode(errno, `Consumer error${where}: ${text || KafkaError.fromCode(errno).message}`, {
-      fatal: errno === ErrorCodes._FATAL,
-    });
-    if (error.fatal) {
-      this.#fatalError = error;
+    const message = `Consumer error${where}: ${text || KafkaError.fromCode(errno).message}`;
+    if (errno === ErrorCodes._FATAL) {
+      // The loop throws the error behind _FATAL (its own code), as librdkafka keeps it.
+      this.fatalErrorBehind(KafkaError.fromCode(errno, message, { fatal: true }));
       return;
     }
-    reportError(this, error);
+    reportError(this, KafkaError.fromCode(errno, message));
   }
 
   #topicName(index: number): string {
     let name = this.#topicNames[index];
     if (name === undefined && index >= 0) {
-      name = this.#native.topicName(index) ?? '';
+      name = this.native.topicName(index) ?? '';
       this.#topicNames[index] = name;
     }
     return name;
   }
 
-  async #handleRebalance(): Promise<void> {
-    const pending = this.#native.takeRebalance();
-    if (pending === undefined) return;
-    const event: RebalanceEvent = {
-      type: pending.kind,
-      protocol: pending.protocol,
-      lost: pending.lost,
-      partitions: pending.partitions.map(({ topic, partition }) => ({ topic, partition })),
-    };
-    if (event.type === 'revoke') {
-      this.#storeProcessed();
-      this.#dropUnfinished(new Set(event.partitions.map(({ topic, partition }) => partitionKey(topic, partition))));
-      await this.#runRebalanceHandler(event);
-      this.#applyRebalance();
-      for (const { topic, partition } of event.partitions) this.#storedUpTo.delete(partitionKey(topic, partition));
-      emitSafely(this, 'rebalance', event);
-    } else {
-      this.#applyRebalance();
-      emitSafely(this, 'rebalance', event);
-      await this.#runRebalanceHandler(event);
-    }
-  }
-
-  #applyRebalance(): void {
+  /** The answer of the assignmentOffsets option, checked; a throw or a bad answer is reported and the assignment starts as usual. */
+  #startOffsets(
+    assignmentOffsets: NonNullable<ConsumerOptions['assignmentOffsets']>,
+    event: RebalanceEvent,
+  ): StartOffset[] | undefined {
     try {
-      this.#native.applyRebalance();
+      const answer = assignmentOffsets(event.partitions.map(({ topic, partition }) => ({ topic, partition })));
+      if (answer === undefined) return undefined;
+      return toNativeList(answer, 'the answer of options.assignmentOffsets').filter(
+        (entry): entry is StartOffset => entry.offset !== undefined,
+      );
     } catch (error) {
-      reportError(this, error as KafkaError);
+      reportError(this, callbackError(error, ErrorCodes._INVALID_ARG, 'options.assignmentOffsets failed'));
+      return undefined;
     }
   }
 
@@ -540,83 +630,43 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
     try {
       await this.#rebalanceHandler(event, this);
     } catch (error) {
-      const wrapped =
-        error instanceof KafkaError
-          ? error
-          : KafkaError.fromCode(ErrorCodes._FAIL, `rebalance handler threw: ${(error as Error)?.message ?? error}`, {
-              cause: error,
-            });
-      reportError(this, wrapped);
+      reportError(this, callbackError(error, ErrorCodes._FAIL, 'rebalance handler threw'));
     }
+  }
+
+  // Partitions given up: messages fetched for them that no loop finished are
+  // never handed out (they were not stored, so their next owner reads them).
+  // As after a seek, what was fetched before is void for them.
+  #dropUnfinishedOf(partitions: Array<{ topic: string; partition: number }>): void {
+    if (partitions.length === 0) return;
+    this.#storeProcessed();
+    this.#offsets.noteSeek(partitions);
   }
 
   // Stores, for the next commit, the offsets after the messages the loop body finished.
   #storeProcessed(): void {
-    const current = this.#current;
-    if (!this.#storesOffsets || current === undefined || current.processed <= current.stored) return;
-    // Only the last processed message of each partition matters: walk back
-    // from the end and stop looking at partitions already seen.
-    const next: NativePartitionOffset[] = [];
-    const seen = new Map<string, Set<number>>();
-    for (let i = current.processed - 1; i >= current.stored; i--) {
-      const message = current.messages[i];
-      let partitions = seen.get(message.topic);
-      if (partitions === undefined) {
-        partitions = new Set();
-        seen.set(message.topic, partitions);
-      }
-      if (partitions.has(message.partition)) continue;
-      partitions.add(message.partition);
-      if (this.#seekCounter !== current.fetchedAtSeek && this.#soughtAfter(message, current)) continue;
-      const entry: NativePartitionOffset = { topic: message.topic, partition: message.partition, offset: message.offset + 1 };
-      if (message.leaderEpoch !== undefined) entry.leaderEpoch = message.leaderEpoch;
-      next.push(entry);
-    }
-    current.stored = current.processed;
-    if (next.length === 0 || (this.#state !== 'connected' && this.#state !== 'disconnecting')) return;
+    if (!this.#storesOffsets) return;
+    const next = this.#offsets.takeProcessed();
+    if (next.length === 0 || (this.state !== 'connected' && this.state !== 'disconnecting')) return;
     this.#storeForward(next);
   }
 
-  // Moves what the last loop left unfinished to the front of the queue served
-  // next, without messages of partitions sought since they were fetched.
-  #keepUnfinishedTail(): void {
-    const current = this.#current;
-    if (current === undefined) return;
-    this.#current = undefined;
-    if (current.processed >= current.messages.length) return;
-    let tail = current.messages.slice(current.processed);
-    if (this.#seekCounter !== current.fetchedAtSeek) tail = tail.filter((message) => !this.#soughtAfter(message, current));
-    this.#unfinished = tail.concat(this.#unfinished);
-  }
-
-  #dropUnfinished(partitionKeys: Set<string>): void {
-    if (this.#unfinished.length === 0) return;
-    this.#unfinished = this.#unfinished.filter((message) => !partitionKeys.has(partitionKey(message.topic, message.partition)));
-  }
-
   #storeForward(offsets: NativePartitionOffset[]): void {
-    const forward = offsets.filter((entry) => {
-      const key = partitionKey(entry.topic, entry.partition);
-      return entry.offset! > (this.#storedUpTo.get(key) ?? -1);
-    });
+    const forward = this.#offsets.forwardOnly(offsets);
     if (forward.length === 0) return;
     try {
       // Partitions revoked meanwhile are refused per partition; that is fine.
-      const results = this.#native.storeOffsets(forward);
-      for (const entry of results) {
-        if (!entry.error) this.#storedUpTo.set(partitionKey(entry.topic, entry.partition), entry.offset!);
-      }
+      this.#offsets.noteStored(this.native.storeOffsets(forward));
     } catch {
       // _STATE when nothing stored is assigned any more: nothing to keep.
     }
   }
 
-  #soughtAfter(message: Message, batch: BatchInProgress): boolean {
-    const soughtAt = this.#soughtAt.get(partitionKey(message.topic, message.partition));
-    return soughtAt !== undefined && soughtAt > batch.fetchedAtSeek;
-  }
-
   #onReadable(): void {
+    // Before the first subscribe/assign the queue holds only events (errors,
+    // logs, stats): serving them while connecting lets connect() see why the
+    // cluster does not answer (a refused token, an SSL failure) as it happens.
+    if (this.connecting && this.state === 'connected') this.native.poll(1);
     if (this.#readableWaiter) this.#wakeReader();
     else this.#readableSignaled = true;
   }
@@ -632,50 +682,35 @@ export class Consumer extends EventEmitter<ConsumerEvents> {
       this.#readableSignaled = false;
       return Promise.resolve();
     }
-    this.#native.setKeepAlive(true);
+    this.native.setKeepAlive(true);
     return new Promise<void>((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       this.#readableWaiter = () => {
         if (timer) clearTimeout(timer);
         this.#readableSignaled = false;
         this.#lastLoopTurn = performance.now(); // woken from the event loop: it just had its turn
-        if (this.#state === 'connected') this.#native.setKeepAlive(false);
+        if (this.state === 'connected') this.native.setKeepAlive(false);
         resolve();
       };
       if (timeoutMs >= 0) timer = setTimeout(() => this.#wakeReader(), timeoutMs);
     });
   }
 
-  #onEvent(kind: string, payload: unknown[]): void {
-    // _ALL_BROKERS_DOWN is a consequence; keep the cause (SSL, SASL, refused) for connect().
-    if (kind === 'error' && (payload[0] as KafkaError).errno !== ErrorCodes._ALL_BROKERS_DOWN) {
-      this.#lastClientError = payload[0] as KafkaError;
-    }
-    if (kind === 'error' && (payload[0] as KafkaError).fatal) {
-      this.#fatalError = payload[0] as KafkaError;
-      this.#wakeReader();
-    }
-    handleClientEvent(this, kind, payload);
+  #traceContext(operation: string, args: unknown[]): OperationTraceContext {
+    return { client: this, operation, arguments: args, groupId: this.#groupId };
   }
 
   #usable(): NativeConsumer {
-    if (this.#state === 'connected') return this.#native;
-    if (this.#fatalError) throw this.#fatalError;
-    const hint =
-      this.#state === 'created' ? 'call await consumer.connect() first' : 'the consumer is closed; create a new Consumer';
-    throw new KafkaError(`Consumer is ${this.#state === 'created' ? 'not connected' : this.#state}: ${hint}`, {
-      errno: ErrorCodes._STATE,
-    });
+    if (!this.#inFinalRevocation) this.ensureUsable();
+    return this.native;
   }
+}
 
-  #track<T>(promise: Promise<T>): Promise<T> {
-    this.#pendingCalls.add(promise);
-    const forget = (): void => {
-      this.#pendingCalls.delete(promise);
-    };
-    promise.then(forget, forget);
-    return promise;
-  }
+// An aborted signal ends a loop without an error, so no AbortError here.
+function optionalSignal(options: MessagesOptions): AbortSignal | undefined {
+  const signal = options?.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalid('options.signal', 'an AbortSignal', signal);
+  return signal;
 }
 
 function toSubscription(topic: unknown, parameter: string): string {
@@ -694,6 +729,17 @@ function toSubscription(topic: unknown, parameter: string): string {
   return expectTopicName(parameter, topic);
 }
 
+// Offsets a partition entry may carry: a real one (>= 0) or one of the
+// logical ones of Offsets; anything else below 0 is a mistake.
+const LOGICAL_OFFSETS = new Set<number>([-1, -2, -1000, -1001]);
+
+function expectOffset(parameter: string, offset: unknown): number {
+  if (typeof offset === 'number' && Number.isSafeInteger(offset) && (offset >= 0 || LOGICAL_OFFSETS.has(offset))) {
+    return offset;
+  }
+  throw invalid(parameter, 'an offset >= 0, or Offsets.BEGINNING (-2), END (-1), STORED (-1000) or INVALID (-1001)', offset);
+}
+
 function toNativeList(entries: unknown, parameter: string): NativePartitionOffset[] {
   if (!Array.isArray(entries)) throw invalid(parameter, 'an array of {topic, partition}', entries);
   return entries.map((entry, i) => {
@@ -704,12 +750,18 @@ function toNativeList(entries: unknown, parameter: string): NativePartitionOffse
       partition: expectInteger(`${parameter}[${i}].partition`, partition, 0, 2 ** 31 - 1),
     };
     if (offset !== undefined) {
-      result.offset = expectInteger(`${parameter}[${i}].offset`, offset, -2000, Number.MAX_SAFE_INTEGER);
+      result.offset = expectOffset(`${parameter}[${i}].offset`, offset);
     }
     if (metadata !== undefined) result.metadata = String(metadata);
     if (leaderEpoch !== undefined) result.leaderEpoch = expectInteger(`${parameter}[${i}].leaderEpoch`, leaderEpoch, -1);
     return result;
   });
+}
+
+/** What an application callback threw, as the KafkaError its 'error' listeners get. */
+function callbackError(error: unknown, errno: number, what: string): KafkaError {
+  if (error instanceof KafkaError) return error;
+  return KafkaError.fromCode(errno, `${what}: ${(error as Error)?.message ?? error}`, { cause: error });
 }
 
 function throwFirstPartitionError(result: NativePartitionOffset[], what: string): void {

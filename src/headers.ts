@@ -15,6 +15,8 @@ export function flattenHeaders(headers: MessageHeaders): unknown[] {
   const flat: unknown[] = [];
   const add = (name: unknown, value: unknown): void => {
     if (typeof name !== 'string') throw invalid('message.headers name', 'a string', name);
+    // librdkafka hands header names back as C strings: a NUL would cut the name short.
+    if (name.includes('\u0000')) throw invalid('message.headers name', 'a string without NUL characters', name);
     if (!isMessageBytes(value)) throw invalid(`message.headers["${name}"]`, 'a Buffer, Uint8Array, string or null', value);
     flat.push(name, value ?? null);
   };

@@ -9,7 +9,7 @@ const SOURCE_BUILD = [
 /** What to do, step by step, for the reason the addon did not load. */
 export function loadFailureHelp(cause: string): string[] {
   const library = /([\w.+-]+\.so[.\d]*): cannot open shared object file/.exec(cause)?.[1];
-  if (library && library.startsWith('libsasl2.')) {
+  if (library?.startsWith('libsasl2.')) {
     return [
       `  The binary needs the Cyrus SASL library ${library}, which is not installed (it is linked dynamically because`,
       '  SASL loads its mechanisms as plugins). Install it and run again:',

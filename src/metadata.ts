@@ -26,8 +26,3 @@ export interface ClusterMetadata {
   brokers: BrokerMetadata[];
   topics: TopicMetadata[];
 }
-
-// The native side already builds these shapes; this only names the type.
-export function toClusterMetadata(raw: unknown): ClusterMetadata {
-  return raw as ClusterMetadata;
-}

@@ -36,6 +36,11 @@ export interface MockClusterOptions {
   groupInitialRebalanceDelayMs?: number;
 }
 
+// Open clusters stay reachable until close(): clients reach a cluster by its
+// address only, so one held by nothing else would be garbage-collected, and
+// torn down, under them. The addon's exit hook closes what is left.
+const openClusters = new Set<MockCluster>();
+
 export class MockCluster {
   readonly #native: NativeMockCluster;
   readonly bootstrapServers: string;
@@ -51,6 +56,7 @@ export class MockCluster {
     );
     this.#native = new native.NativeMockCluster(brokers, rebalanceDelayMs);
     this.bootstrapServers = this.#native.bootstrapServers();
+    openClusters.add(this);
   }
 
   /** Starts a mock cluster; same as the constructor, for symmetry with close(). */
@@ -68,7 +74,8 @@ export class MockCluster {
 
   /**
    * Makes the next requests of one type fail with the given errors, in order.
-   * With `brokerId`, only that broker answers so, after `rttMs`.
+   * With `brokerId`, only that broker answers so, after `rttMs` (librdkafka
+   * delays only errors bound to one broker, so rttMs needs brokerId).
    */
   pushRequestErrors(
     apiKey: number,
@@ -76,12 +83,15 @@ export class MockCluster {
     options: { brokerId?: number; rttMs?: number } = {},
   ): void {
     const codes = errors.map((error) => toErrno(error));
-    this.#native.pushRequestErrors(
-      expectInteger('apiKey', apiKey, 0, 32767),
-      codes,
-      options.brokerId,
-      options.rttMs,
-    );
+    const brokerId = options.brokerId === undefined ? undefined : expectInteger('options.brokerId', options.brokerId, 1);
+    const rttMs = options.rttMs === undefined ? undefined : expectInteger('options.rttMs', options.rttMs, 0);
+    if (rttMs !== undefined && brokerId === undefined) {
+      throw new TypeError(
+        'Expected options.brokerId with options.rttMs: librdkafka delays only errors bound to one broker; ' +
+          'pass the broker whose answers should be delayed',
+      );
+    }
+    this.#native.pushRequestErrors(expectInteger('apiKey', apiKey, 0, 32767), codes, brokerId, rttMs);
   }
 
   clearRequestErrors(apiKey: number): void {
@@ -118,7 +128,16 @@ export class MockCluster {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#native.close();
+    try {
+      await this.#native.close();
+    } finally {
+      openClusters.delete(this);
+    }
+  }
+
+  /** `await using cluster = new MockCluster()`: close() when the scope ends. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 }
 
@@ -127,5 +146,3 @@ function toErrno(error: ErrorCodeName | number): number {
   if (typeof error === 'string' && error in ErrorCodes) return ErrorCodes[error as ErrorCodeName];
   throw invalid('error', 'an ErrorCodes name or number', error);
 }
-
-

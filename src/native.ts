@@ -1,11 +1,24 @@
 // Loads the compiled addon through node-gyp-build, prebuildify's own loader
 // (build/Release when a source build exists, else the matching
 // prebuilds/<platform>-<arch>/ binary), and describes its surface.
+//
+// The validation rule between the layers: src/ validates everything a user
+// passes and throws a TypeError naming the argument ("Expected X for Y but
+// received Z", src/validation.ts) or a KafkaError; native/ assumes the shapes
+// declared here and only converts and calls librdkafka. One byte rule holds
+// in both layers: a key, value or header value is a Uint8Array (Buffer
+// included), a string (sent as UTF-8), or null/undefined.
+//
+// NATIVE_METHODS lists each native class's methods; the compiler checks it
+// against the interfaces below, and test/unit/native-surface.test.ts checks it
+// against the loaded addon, so the two layers cannot drift apart.
 import fs from 'node:fs';
 import path from 'node:path';
 
+import type { NativeAdminOperations } from './admin/native-operations';
 import { KafkaError, type KafkaErrorDetails } from './kafka-error';
 import { loadFailureHelp } from './load-failure-help';
+import type { NativeOAuthBearerTarget } from './oauthbearer';
 
 export interface NativeMetadataRequest {
   topic: string | null;
@@ -13,8 +26,22 @@ export interface NativeMetadataRequest {
   timeoutMs: number;
 }
 
-export interface NativeProducer {
+/** What every native client has (see src/client.ts). */
+export interface NativeClient extends NativeOAuthBearerTarget {
   connect(): void;
+  getMetadata(topic: string | null, allTopics: boolean, timeoutMs: number): Promise<unknown>;
+  close(): Promise<void>;
+  /** The fatal error librdkafka raised, with its underlying code; undefined when none (or closed). */
+  fatalError(): KafkaError | undefined;
+  /**
+   * Tests only (rd_kafka_test_fatal_error): raises a fabricated fatal error
+   * with this underlying code; returns 0, or _PREV_IN_PROGRESS after an
+   * earlier fatal error. No public class calls it.
+   */
+  raiseFatalErrorForTesting(errno: number, reason: string): number;
+}
+
+export interface NativeProducer extends NativeClient {
   topicIndex(name: string): number;
   produce(topicIndex: number, partition: number, value: unknown, key?: unknown): number;
   produceWithExtras(
@@ -28,10 +55,12 @@ export interface NativeProducer {
   ): number;
   flush(timeoutMs: number): Promise<void>;
   purge(): void;
-  getMetadata(topic: string | null, allTopics: boolean, timeoutMs: number): Promise<unknown>;
-  close(): Promise<void>;
   inFlight(): number;
-  queueLength(): number;
+  initTransactions(timeoutMs: number): Promise<void>;
+  beginTransaction(): void;
+  commitTransaction(timeoutMs: number): Promise<void>;
+  abortTransaction(timeoutMs: number): Promise<void>;
+  sendOffsetsToTransaction(offsets: NativePartitionOffset[], groupMetadata: Buffer, timeoutMs: number): Promise<void>;
 }
 
 export interface NativeMockCluster {
@@ -63,8 +92,7 @@ export interface NativeRebalance {
   partitions: NativePartitionOffset[];
 }
 
-export interface NativeConsumer {
-  connect(): void;
+export interface NativeConsumer extends NativeClient {
   subscribe(topics: string[]): void;
   unsubscribe(): void;
   subscription(): string[];
@@ -74,7 +102,8 @@ export interface NativeConsumer {
   assignment(): NativePartitionOffset[];
   poll(maxMessages: number): [number, Buffer | undefined, unknown[][] | undefined, boolean];
   takeRebalance(): NativeRebalance | undefined;
-  applyRebalance(): void;
+  /** For an assignment, `startOffsets` names partitions that start there instead of at the committed offset. */
+  applyRebalance(startOffsets?: Array<{ topic: string; partition: number; offset: number }>): void;
   commit(offsets: NativePartitionOffset[] | null): Promise<NativePartitionOffset[]>;
   committed(partitions: NativePartitionOffset[], timeoutMs: number): Promise<NativePartitionOffset[]>;
   position(partitions: NativePartitionOffset[]): NativePartitionOffset[];
@@ -84,30 +113,135 @@ export interface NativeConsumer {
   resume(partitions: NativePartitionOffset[]): NativePartitionOffset[];
   queryWatermarkOffsets(topic: string, partition: number, timeoutMs: number): Promise<{ low: number; high: number }>;
   offsetsForTimes(partitions: NativePartitionOffset[], timeoutMs: number): Promise<NativePartitionOffset[]>;
-  getMetadata(topic: string | null, allTopics: boolean, timeoutMs: number): Promise<unknown>;
   topicName(index: number): string | undefined;
   setKeepAlive(keepAlive: boolean): void;
   rebalanceProtocol(): string;
-  close(): Promise<void>;
+  groupMetadata(): Buffer;
+  memberId(): string | null;
 }
 
-export interface NativeTopicOutcome {
-  topic: string;
-  error: Error | null;
-}
-
-export interface NativeAdminClient {
-  connect(): void;
-  createTopics(
-    specs: Array<{ topic: string; partitions: number; replicationFactor: number; config?: Record<string, string> }>,
-    timeoutMs: number,
-  ): Promise<NativeTopicOutcome[]>;
-  deleteTopics(topics: string[], timeoutMs: number): Promise<NativeTopicOutcome[]>;
-  getMetadata(topic: string | null, allTopics: boolean, timeoutMs: number): Promise<unknown>;
-  close(): Promise<void>;
-}
+export interface NativeAdminClient extends NativeClient, NativeAdminOperations {}
 
 export type NativeEventHandler = (kind: string, ...payload: unknown[]) => void;
+
+/** Slot names of a slab layout, with its stride (numbers per entry). */
+export type NativeSlotLayout = Record<string, number> & { stride: number };
+
+/** The methods each native class defines on its prototype (checked both ways; see the top of this file). */
+export const NATIVE_METHODS = {
+  NativeProducer: [
+    'connect',
+    'topicIndex',
+    'produceWithExtras',
+    'flush',
+    'purge',
+    'getMetadata',
+    'close',
+    'inFlight',
+    'initTransactions',
+    'beginTransaction',
+    'commitTransaction',
+    'abortTransaction',
+    'sendOffsetsToTransaction',
+    'enableOAuthBearerTokenRefresh',
+    'setOAuthBearerToken',
+    'setOAuthBearerTokenFailure',
+    'fatalError',
+    'raiseFatalErrorForTesting',
+  ],
+  NativeConsumer: [
+    'connect',
+    'subscribe',
+    'unsubscribe',
+    'subscription',
+    'assign',
+    'incrementalAssign',
+    'incrementalUnassign',
+    'assignment',
+    'poll',
+    'takeRebalance',
+    'applyRebalance',
+    'commit',
+    'committed',
+    'position',
+    'storeOffsets',
+    'seek',
+    'pause',
+    'resume',
+    'queryWatermarkOffsets',
+    'offsetsForTimes',
+    'getMetadata',
+    'topicName',
+    'setKeepAlive',
+    'rebalanceProtocol',
+    'close',
+    'groupMetadata',
+    'memberId',
+    'enableOAuthBearerTokenRefresh',
+    'setOAuthBearerToken',
+    'setOAuthBearerTokenFailure',
+    'fatalError',
+    'raiseFatalErrorForTesting',
+  ],
+  NativeAdminClient: [
+    'connect',
+    'getMetadata',
+    'close',
+    'enableOAuthBearerTokenRefresh',
+    'setOAuthBearerToken',
+    'setOAuthBearerTokenFailure',
+    'fatalError',
+    'raiseFatalErrorForTesting',
+    'CreateTopics',
+    'DeleteTopics',
+    'CreatePartitions',
+    'DeleteRecords',
+    'DescribeTopics',
+    'ListOffsets',
+    'ElectLeaders',
+    'DescribeConfigs',
+    'AlterConfigs',
+    'IncrementalAlterConfigs',
+    'ListConsumerGroups',
+    'DescribeConsumerGroups',
+    'DeleteGroups',
+    'ListConsumerGroupOffsets',
+    'AlterConsumerGroupOffsets',
+    'DeleteConsumerGroupOffsets',
+    'CreateAcls',
+    'DescribeAcls',
+    'DeleteAcls',
+    'DescribeCluster',
+    'DescribeUserScramCredentials',
+    'AlterUserScramCredentials',
+  ],
+  NativeMockCluster: [
+    'bootstrapServers',
+    'createTopic',
+    'pushRequestErrors',
+    'clearRequestErrors',
+    'setBrokerDown',
+    'setBrokerUp',
+    'setBrokerRtt',
+    'setPartitionLeader',
+    'setTopicError',
+    'close',
+  ],
+} as const;
+
+/** Methods a native class sets on each instance instead of its prototype (the produce fast path). */
+export const NATIVE_OWN_METHODS = { NativeProducer: ['produce'] } as const;
+
+// Compile-time half of the check: each list names exactly its interface's methods.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Listed<K extends keyof typeof NATIVE_METHODS> = (typeof NATIVE_METHODS)[K][number];
+const declaredMethodsMatch: [
+  Same<keyof NativeProducer, Listed<'NativeProducer'> | (typeof NATIVE_OWN_METHODS)['NativeProducer'][number]>,
+  Same<keyof NativeConsumer, Listed<'NativeConsumer'>>,
+  Same<keyof NativeAdminClient, Listed<'NativeAdminClient'>>,
+  Same<keyof NativeMockCluster, Listed<'NativeMockCluster'>>,
+] = [true, true, true, true];
+void declaredMethodsMatch;
 
 export interface NativeAddon {
   NativeProducer: new (
@@ -123,8 +257,10 @@ export interface NativeAddon {
     onEvent: NativeEventHandler,
   ) => NativeConsumer;
   NativeMockCluster: new (brokerCount: number, groupInitialRebalanceDelayMs: number) => NativeMockCluster;
-  NativeAdminClient: new (config: Record<string, string>) => NativeAdminClient;
+  NativeAdminClient: new (config: Record<string, string>, onEvent: NativeEventHandler) => NativeAdminClient;
   setKafkaErrorFactory(factory: (errno: number, message: string, details: object) => Error): void;
+  /** The slab layouts of native/wire_layout.h (src/generated/wire-layout.ts is generated from it). */
+  wireLayout: { deliveryReport: NativeSlotLayout; consumedMessage: NativeSlotLayout };
   librdkafkaVersion: string;
   librdkafkaVersionNumber: number;
   configurationTable(): string;
@@ -146,7 +282,6 @@ function packageRoot(): string {
 function load(): NativeAddon {
   const root = packageRoot();
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('node-gyp-build')(root) as NativeAddon;
   } catch (cause) {
     const text = String((cause as Error).message);

@@ -1,14 +1,34 @@
 // Producer: a fast synchronous produce path, awaitable send(), and delivery
 // reports that arrive in batches without the user polling.
-import { EventEmitter } from 'node:events';
-
-import { type ClientEvents, connectFailure, emitSafely, handleClientEvent, reportError } from './client-events';
+import { type AbortOptions, expectSignal, withAbort } from './abort';
+import { Client } from './client';
+import { type ClientEvents, emitSafely, reportError } from './client-events';
 import { type ProducerConfig, toNativeConfig } from './config';
+import {
+  endProduceTrace,
+  finishProduceTrace,
+  isTraced,
+  type OperationTraceContext,
+  type ProduceTraceContext,
+  startProduceTrace,
+  traceOperation,
+  traceSyncOperation,
+  tracing,
+} from './diagnostics';
 import { ErrorCodes } from './generated/error-codes';
+import { DELIVERY_REPORT } from './generated/wire-layout';
 import { KafkaError } from './kafka-error';
-import { type ClusterMetadata, toClusterMetadata } from './metadata';
 import { native, type NativeProducer } from './native';
+import type { OAuthBearerOptions } from './oauthbearer';
 import { type MessageHeaders, flattenHeaders } from './headers';
+import { ProducerTransactions } from './producer-transactions';
+import {
+  type ConsumerGroupMetadata,
+  type RunTransactionOptions,
+  runTransaction,
+  type TransactionOffset,
+  type TransactionTimeoutOptions,
+} from './transaction';
 import { expectInteger, expectMessageBytes, expectObject, expectTopicName, invalid, type MessageBytes } from './validation';
 
 export interface ProducerMessage {
@@ -43,72 +63,76 @@ export interface ProducerEvents extends ClientEvents {
   'delivery-report': [report: DeliveryReport];
 }
 
+/** Options of a Producer beyond librdkafka's config. */
+export type ProducerOptions = OAuthBearerOptions;
+
 export interface DisconnectOptions {
   /** How long to wait for queued messages; those still undelivered then fail with _PURGE_* reports. */
   timeoutMs?: number;
 }
 
+/** The messages of one sendBatch(): settled together once each has its report. */
+interface BatchTracker {
+  reports: DeliveryReport[];
+  pending: number;
+  error?: KafkaError;
+  resolve: (reports: DeliveryReport[]) => void;
+  reject: (error: unknown) => void;
+}
+
 interface TrackedMessage {
   resolve?: (report: DeliveryReport) => void;
   reject?: (error: KafkaError) => void;
+  /** Set for a message of sendBatch(): where its report goes. */
+  batch?: BatchTracker;
+  index?: number;
   opaque?: unknown;
+  /** Set while someone subscribes to the produce channel (src/diagnostics.ts). */
+  trace?: ProduceTraceContext;
 }
 
-// Delivery reports cross from C++ in one Float64Array, this many numbers each:
-// messageId, topicIndex, partition, offset, timestamp, errno.
-const REPORT_STRIDE = 6;
+/** Options of Producer.send(). */
+export type SendOptions = AbortOptions;
+
+/** Options of Producer.flush() beyond its timeout. */
+export type FlushOptions = AbortOptions;
+
+// Delivery reports cross from C++ in one Float64Array (layout: native/wire_layout.h).
+const REPORT = DELIVERY_REPORT;
 const REPORT_CAPACITY = 16384;
 const UNASSIGNED_PARTITION = -1;
 
-type ProducerState = 'created' | 'connected' | 'disconnecting' | 'closed';
-
-export class Producer extends EventEmitter<ProducerEvents> {
-  readonly #native: NativeProducer;
-  readonly #reports = new Float64Array(REPORT_CAPACITY * REPORT_STRIDE);
+export class Producer extends Client<ProducerEvents> {
+  protected readonly native: NativeProducer;
+  readonly #reports = new Float64Array(REPORT_CAPACITY * REPORT.stride);
   readonly #tracked = new Map<number, TrackedMessage>();
   readonly #topicIndexes = new Map<string, number>();
   readonly #topicNames: string[] = [];
-  readonly #pendingCalls = new Set<Promise<unknown>>();
   #roomWaiters: Array<() => void> = [];
   #drainWaiters: Array<() => void> = [];
   #nextMessageId = 0;
   #delivered = 0;
   #failed = 0;
-  #state: ProducerState = 'created';
-  #disconnecting: Promise<void> | undefined;
-  #fatalError: KafkaError | undefined;
-  #lastClientError: KafkaError | undefined;
+  // With transactional.id (src/producer-transactions.ts).
+  readonly #transactions: ProducerTransactions | undefined;
+  readonly #transactionalId: string | undefined;
 
-  constructor(config: ProducerConfig) {
-    super();
-    this.#native = new native.NativeProducer(
-      toNativeConfig(config),
+  constructor(config: ProducerConfig, options: ProducerOptions = {}) {
+    super({ noun: 'producer', className: 'Producer' });
+    const nativeConfig = toNativeConfig(config);
+    this.native = new native.NativeProducer(
+      nativeConfig,
       this.#reports,
       (count, failures) => this.#onReports(count, failures),
-      (kind, ...payload) => this.#onEvent(kind, payload),
+      (kind, ...payload) => this.handleNativeEvent(kind, payload),
     );
-  }
-
-  /** Starts the client and checks that the cluster answers within timeoutMs. */
-  async connect(options: { timeoutMs?: number } = {}): Promise<void> {
-    if (this.#state !== 'created') {
-      throw new KafkaError(`Cannot connect a producer that is ${this.#state}; create a new Producer`, {
-        errno: ErrorCodes._STATE,
-      });
-    }
-    const timeoutMs = expectInteger('options.timeoutMs', options.timeoutMs ?? 10_000, 1);
-    this.#native.connect();
-    this.#state = 'connected';
-    try {
-      await this.#track(this.#native.getMetadata(null, false, timeoutMs));
-    } catch (error) {
-      await this.disconnect({ timeoutMs: 0 });
-      throw connectFailure(error as KafkaError, this.#lastClientError, timeoutMs);
-    }
-  }
-
-  get isConnected(): boolean {
-    return this.#state === 'connected';
+    this.attachTokenProvider(options.oauthBearerTokenProvider, nativeConfig);
+    this.#transactionalId = nativeConfig['transactional.id'] || undefined;
+    this.#transactions = ProducerTransactions.of(nativeConfig, {
+      native: this.native,
+      track: (promise) => this.track(promise),
+      waitForDrain: () => this.#waitForDrain(),
+    });
   }
 
   /**
@@ -121,7 +145,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
 
   /** Messages produced whose delivery report has not been handled yet. */
   get inFlight(): number {
-    return this.#native.inFlight();
+    return this.native.inFlight();
   }
 
   /**
@@ -130,12 +154,17 @@ export class Producer extends EventEmitter<ProducerEvents> {
    * e.g. `_QUEUE_FULL` (retriable: await produceOrWait() instead).
    */
   produce(message: ProducerMessage): void {
+    if (isTraced(tracing.produce) && isObject(message)) {
+      this.#produceTraced(message);
+      return;
+    }
     const errno = this.#enqueue(message, 0);
     if (errno !== 0) throw this.#produceError(errno, message);
   }
 
   /** Like produce(), but waits for room in librdkafka's queue instead of failing when it is full. */
   async produceOrWait(message: ProducerMessage): Promise<void> {
+    if (isTraced(tracing.produce) && isObject(message)) return this.#produceOrWaitTraced(message);
     for (;;) {
       const errno = this.#enqueue(message, 0);
       if (errno === 0) return;
@@ -145,40 +174,158 @@ export class Producer extends EventEmitter<ProducerEvents> {
   }
 
   /** Produces a message and resolves with its delivery report, or rejects with a KafkaError. */
-  send(message: ProducerMessage): Promise<DeliveryReport> {
-    return new Promise<DeliveryReport>((resolve, reject) => {
+  send(message: ProducerMessage, options?: SendOptions): Promise<DeliveryReport> {
+    let signal: AbortSignal | undefined;
+    try {
+      signal = expectSignal('send', options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const trace = isTraced(tracing.produce) && isObject(message) ? produceContext(this, message) : undefined;
+    const outgoing = trace === undefined ? message : withTraceHeaders(message, trace);
+    let syncPart = true;
+    const sent = new Promise<DeliveryReport>((resolve, reject) => {
       const messageId = ++this.#nextMessageId;
+      const fail = (error: unknown): void => {
+        if (trace !== undefined && syncPart) endProduceTrace(trace, error);
+        else if (trace !== undefined) finishProduceTrace(trace, { ...UNDELIVERED, topic: trace.topic, error });
+        reject(error);
+      };
       const attempt = (): void => {
         let errno: number;
         try {
-          this.#tracked.set(messageId, { resolve, reject, opaque: message?.opaque });
-          errno = this.#enqueue(message, messageId);
+          this.#tracked.set(messageId, { resolve, reject, opaque: message?.opaque, trace });
+          errno = this.#enqueue(outgoing, messageId);
         } catch (error) {
           this.#tracked.delete(messageId);
-          reject(error);
+          fail(error);
           return;
         }
         if (errno === 0) return;
         this.#tracked.delete(messageId);
-        if (errno === ErrorCodes._QUEUE_FULL) this.#waitForRoom().then(attempt, reject);
-        else reject(this.#produceError(errno, message));
+        if (errno === ErrorCodes._QUEUE_FULL) this.#waitForRoom().then(attempt, fail);
+        else fail(this.#produceError(errno, message));
       };
       attempt();
     });
+    syncPart = false;
+    if (trace !== undefined && trace.error === undefined) endProduceTrace(trace);
+    // An abort drops the report, not the message: it may still be delivered.
+    return withAbort('send', sent, signal);
+  }
+
+  /**
+   * Produces every message (waiting for room when the queue is full) and
+   * resolves with their delivery reports, in order, once all have one; or
+   * rejects with the first failure once every enqueued message has its
+   * report. A message librdkafka refuses at once (bad input) rejects at once;
+   * those before it are still delivered. One promise for the batch: much
+   * cheaper than a send() per message.
+   */
+  sendBatch(messages: ProducerMessage[], options?: SendOptions): Promise<DeliveryReport[]> {
+    let signal: AbortSignal | undefined;
+    try {
+      signal = expectSignal('sendBatch', options);
+      if (!Array.isArray(messages)) throw invalid('messages', 'an array of messages', messages);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // Traced messages each get their own context: send() does that.
+    if (isTraced(tracing.produce)) return withAbort('sendBatch', Promise.all(messages.map((m) => this.send(m))), signal);
+    if (messages.length === 0) return Promise.resolve([]);
+    const sent = new Promise<DeliveryReport[]>((resolve, reject) => {
+      const batch: BatchTracker = { reports: new Array(messages.length), pending: messages.length, resolve, reject };
+      const enqueueFrom = (start: number): void => {
+        for (let i = start; i < messages.length; i++) {
+          const messageId = ++this.#nextMessageId;
+          let errno: number;
+          try {
+            this.#tracked.set(messageId, { batch, index: i });
+            errno = this.#enqueue(messages[i], messageId);
+          } catch (error) {
+            this.#tracked.delete(messageId);
+            reject(error);
+            return;
+          }
+          if (errno === 0) continue;
+          this.#tracked.delete(messageId);
+          if (errno === ErrorCodes._QUEUE_FULL) {
+            this.#waitForRoom().then(() => enqueueFrom(i), reject);
+            return;
+          }
+          reject(this.#produceError(errno, messages[i]));
+          return;
+        }
+      };
+      enqueueFrom(0);
+    });
+    return withAbort('sendBatch', sent, signal);
   }
 
   /** Waits until every queued message is delivered or failed; runs off the event loop. */
-  async flush(timeoutMs = 30_000): Promise<void> {
+  async flush(timeoutMs = 30_000, options?: FlushOptions): Promise<void> {
     expectInteger('timeoutMs', timeoutMs, -1);
-    this.#ensureUsable();
-    await this.#track(this.#native.flush(timeoutMs));
+    const signal = expectSignal('flush', options);
+    this.ensureUsable();
+    await withAbort('flush', this.track(this.native.flush(timeoutMs)), signal);
   }
 
-  async getMetadata(options: { topic?: string; timeoutMs?: number } = {}): Promise<ClusterMetadata> {
-    const topic = options.topic === undefined ? null : expectTopicName('options.topic', options.topic);
-    const timeoutMs = expectInteger('options.timeoutMs', options.timeoutMs ?? 10_000, 1);
-    this.#ensureUsable();
-    return toClusterMetadata(await this.#track(this.#native.getMetadata(topic, topic === null, timeoutMs)));
+  /**
+   * Transactional producers (transactional.id set): call once after
+   * connect(). Fences older instances with the same transactional.id and
+   * completes their open transaction. Default timeout 30 s.
+   */
+  async initTransactions(options: TransactionTimeoutOptions = {}): Promise<void> {
+    await this.#traceTransaction('initTransactions', [options], options, (t) => t.init(options));
+  }
+
+  /** Opens a transaction: messages produced and offsets sent from now on commit or abort together. */
+  beginTransaction(): void {
+    traceSyncOperation(
+      tracing.transaction,
+      () => this.#transactionContext('beginTransaction', []),
+      () => this.#transactional('beginTransaction').begin(),
+    );
+  }
+
+  /**
+   * Delivers what is queued, then commits the transaction. Errors carry
+   * librdkafka's flags: `retriable` (call it again), `txnRequiresAbort` (call
+   * abortTransaction()), `fatal` (replace the producer). Default timeout -1:
+   * the time left of transaction.timeout.ms.
+   */
+  async commitTransaction(options: TransactionTimeoutOptions = {}): Promise<void> {
+    await this.#traceTransaction('commitTransaction', [options], options, (t) => t.commit(options));
+  }
+
+  /** Aborts the transaction; its undelivered messages fail with _PURGE_* reports (no warnings). */
+  async abortTransaction(options: TransactionTimeoutOptions = {}): Promise<void> {
+    await this.#traceTransaction('abortTransaction', [options], options, (t) => t.abort(options));
+  }
+
+  /**
+   * Commits consumer offsets (the next message to consume per partition)
+   * with the transaction; `groupMetadata` from the consumer that read them,
+   * `consumer.groupMetadata()`, taken for this transaction. Default timeout 30 s.
+   */
+  async sendOffsetsToTransaction(
+    offsets: TransactionOffset[],
+    groupMetadata: ConsumerGroupMetadata,
+    options: TransactionTimeoutOptions = {},
+  ): Promise<void> {
+    await this.#traceTransaction('sendOffsetsToTransaction', [offsets, groupMetadata, options], options, (t) =>
+      t.sendOffsets(offsets, groupMetadata, options),
+    );
+  }
+
+  /**
+   * Runs `work` inside a transaction: begin, work, commit (retried while
+   * retriable); aborts on an abortable error or when `work` throws, and runs
+   * it again while `options.retries` last; fatal errors are thrown. See
+   * RunTransactionOptions.
+   */
+  transaction<T>(work: (producer: Producer) => T | Promise<T>, options: RunTransactionOptions = {}): Promise<T> {
+    return runTransaction(this, work, options);
   }
 
   /**
@@ -187,47 +334,114 @@ export class Producer extends EventEmitter<ProducerEvents> {
    * still undelivered then are purged and each is reported as failed.
    */
   disconnect(options: DisconnectOptions = {}): Promise<void> {
-    if (this.#state === 'created' || this.#state === 'closed') {
-      this.#state = 'closed';
-      return Promise.resolve();
+    // Checked before the close starts: a refused timeout must leave the producer closable.
+    let timeoutMs: number;
+    try {
+      timeoutMs = expectInteger('options.timeoutMs', options?.timeoutMs ?? -1, -1);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    this.#disconnecting ??= this.#close(options.timeoutMs ?? -1);
-    return this.#disconnecting;
+    return this.disconnectOnce(() => this.#close(timeoutMs));
+  }
+
+  protected closeAfterFailedConnect(): Promise<void> {
+    return this.disconnect({ timeoutMs: 0 });
   }
 
   async #close(timeoutMs: number): Promise<void> {
-    expectInteger('options.timeoutMs', timeoutMs, -1);
-    this.#state = 'disconnecting';
-    await Promise.allSettled([...this.#pendingCalls]);
+    await this.markDisconnecting();
+    await this.#transactions?.close(timeoutMs, this.fatalError === undefined);
     try {
-      if (this.#native.inFlight() > 0) await this.#native.flush(timeoutMs);
+      if (this.native.inFlight() > 0) await this.native.flush(timeoutMs);
     } catch {
-      this.#native.purge();
+      this.native.purge();
       await this.#waitForDrain();
     }
-    await this.#native.close();
-    this.#state = 'closed';
+    await this.native.close();
     this.#failAllTracked();
     for (const wake of this.#roomWaiters.splice(0)) wake();
   }
 
-  #ensureUsable(): void {
-    if (this.#state === 'connected') return;
-    const hint =
-      this.#state === 'created'
-        ? 'call await producer.connect() first'
-        : 'the producer is closed; create a new Producer';
-    throw new KafkaError(`Producer is ${this.#state === 'created' ? 'not connected' : this.#state}: ${hint}`, {
-      errno: ErrorCodes._STATE,
-    });
+  // A transactional call inside the transaction tracing channel, raced with options.signal.
+  #traceTransaction(
+    operation: string,
+    args: unknown[],
+    options: TransactionTimeoutOptions & AbortOptions,
+    run: (transactions: ProducerTransactions) => Promise<void>,
+  ): Promise<void> {
+    return traceOperation(
+      tracing.transaction,
+      () => this.#transactionContext(operation, args),
+      () => {
+        const signal = expectSignal(operation, options);
+        return withAbort(operation, run(this.#transactional(operation)), signal);
+      },
+    );
+  }
+
+  #transactionContext(operation: string, args: unknown[]): OperationTraceContext {
+    return { client: this, operation, arguments: args, transactionalId: this.#transactionalId };
+  }
+
+  #produceTraced(message: ProducerMessage): void {
+    const trace = produceContext(this, message);
+    const outgoing = withTraceHeaders(message, trace);
+    let errno: number;
+    try {
+      errno = this.#enqueueTraced(outgoing, trace);
+    } catch (error) {
+      endProduceTrace(trace, error);
+      throw error;
+    }
+    if (errno !== 0) {
+      const error = this.#produceError(errno, message);
+      endProduceTrace(trace, error);
+      throw error;
+    }
+    endProduceTrace(trace);
+  }
+
+  async #produceOrWaitTraced(message: ProducerMessage): Promise<void> {
+    const trace = produceContext(this, message);
+    const outgoing = withTraceHeaders(message, trace);
+    try {
+      for (;;) {
+        const errno = this.#enqueueTraced(outgoing, trace);
+        if (errno === 0) break;
+        if (errno !== ErrorCodes._QUEUE_FULL) throw this.#produceError(errno, message);
+        await this.#waitForRoom();
+      }
+    } catch (error) {
+      endProduceTrace(trace, error);
+      throw error;
+    }
+    endProduceTrace(trace);
+  }
+
+  // Enqueues with a message id, so that the delivery report finishes the trace.
+  #enqueueTraced(message: ProducerMessage, trace: ProduceTraceContext): number {
+    const messageId = ++this.#nextMessageId;
+    this.#tracked.set(messageId, { opaque: message.opaque, trace });
+    let errno: number;
+    try {
+      errno = this.#enqueue(message, messageId);
+    } catch (error) {
+      this.#tracked.delete(messageId);
+      throw error;
+    }
+    if (errno !== 0) this.#tracked.delete(messageId);
+    return errno;
+  }
+
+  #transactional(operation: string): ProducerTransactions {
+    this.ensureUsable();
+    if (this.#transactions === undefined) throw ProducerTransactions.notConfigured(operation);
+    return this.#transactions;
   }
 
   // Returns librdkafka's error number (0 on success); throws TypeError/KafkaError for misuse.
   #enqueue(message: ProducerMessage, messageId: number): number {
-    if (this.#state !== 'connected') {
-      if (this.#fatalError) throw this.#fatalError;
-      this.#ensureUsable();
-    }
+    if (this.state !== 'connected') this.ensureUsable();
     if (typeof message !== 'object' || message === null) expectObject('message', message);
     const topicIndex = this.#topicIndexes.get(message.topic) ?? this.#registerTopic(message.topic);
     const partition = message.partition ?? UNASSIGNED_PARTITION;
@@ -236,15 +450,15 @@ export class Producer extends EventEmitter<ProducerEvents> {
     if (message.headers === undefined && message.timestamp === undefined && message.opaque === undefined && messageId === 0) {
       errno =
         message.key === undefined
-          ? this.#native.produce(topicIndex, partition, message.value)
-          : this.#native.produce(topicIndex, partition, message.value, message.key);
+          ? this.native.produce(topicIndex, partition, message.value)
+          : this.native.produce(topicIndex, partition, message.value, message.key);
     } else {
       let opaqueId = messageId;
       if (opaqueId === 0 && message.opaque !== undefined) {
         opaqueId = ++this.#nextMessageId;
         this.#tracked.set(opaqueId, { opaque: message.opaque });
       }
-      errno = this.#native.produceWithExtras(
+      errno = this.native.produceWithExtras(
         topicIndex,
         partition,
         message.value,
@@ -260,7 +474,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
 
   #registerTopic(topic: unknown): number {
     const name = expectTopicName('message.topic', topic);
-    const index = this.#native.topicIndex(name);
+    const index = this.native.topicIndex(name);
     this.#topicIndexes.set(name, index);
     this.#topicNames[index] = name;
     return index;
@@ -291,7 +505,12 @@ export class Producer extends EventEmitter<ProducerEvents> {
     if (errno === ErrorCodes._UNKNOWN_PARTITION) {
       return KafkaError.fromCode(errno, `Partition ${message.partition} does not exist in topic "${message.topic}"`);
     }
-    if (errno === ErrorCodes._FATAL && this.#fatalError) return this.#fatalError;
+    if (errno === ErrorCodes._FATAL) {
+      return this.fatalErrorBehind(
+        KafkaError.fromCode(errno, `Cannot produce to "${message.topic}": the producer raised a fatal error`, { fatal: true }),
+      );
+    }
+    if (errno === ErrorCodes._STATE && this.#transactions) return this.#transactions.produceError(message.topic);
     return KafkaError.fromCode(errno, `Cannot produce to "${message.topic}": ${KafkaError.fromCode(errno).message}`);
   }
 
@@ -305,17 +524,17 @@ export class Producer extends EventEmitter<ProducerEvents> {
       if (failures) for (const failure of failures) failureByIndex.set(failure[0] as number, failure);
       const slab = this.#reports;
       for (let i = 0; i < count; i++) {
-        const base = i * REPORT_STRIDE;
-        const messageId = slab[base];
-        const errno = slab[base + 5];
+        const base = i * REPORT.stride;
+        const messageId = slab[base + REPORT.messageId];
+        const errno = slab[base + REPORT.errno];
         const tracked = messageId === 0 ? undefined : this.#tracked.get(messageId);
         if (tracked === undefined && errno === 0 && !wantEvents) continue;
         if (tracked !== undefined) this.#tracked.delete(messageId);
         const report: DeliveryReport = {
-          topic: this.#topicNames[slab[base + 1]],
-          partition: slab[base + 2],
-          offset: slab[base + 3],
-          timestamp: slab[base + 4],
+          topic: this.#topicNames[slab[base + REPORT.topicIndex]],
+          partition: slab[base + REPORT.partition],
+          offset: slab[base + REPORT.offset],
+          timestamp: slab[base + REPORT.timestamp],
         };
         if (tracked?.opaque !== undefined) report.opaque = tracked.opaque;
         if (errno !== 0) {
@@ -331,31 +550,33 @@ export class Producer extends EventEmitter<ProducerEvents> {
       }
     }
     for (const wake of this.#roomWaiters.splice(0)) wake();
-    if (this.#native.inFlight() === 0) for (const wake of this.#drainWaiters.splice(0)) wake();
+    if (this.native.inFlight() === 0) for (const wake of this.#drainWaiters.splice(0)) wake();
   }
 
   #settle(report: DeliveryReport, tracked: TrackedMessage | undefined, wantEvents: boolean): void {
+    if (tracked?.batch !== undefined) {
+      const batch = tracked.batch;
+      batch.reports[tracked.index!] = report;
+      if (report.error) batch.error ??= report.error;
+      if (--batch.pending === 0) {
+        if (batch.error) batch.reject(batch.error);
+        else batch.resolve(batch.reports);
+      }
+      return;
+    }
+    if (tracked?.trace !== undefined) finishProduceTrace(tracked.trace, report);
     if (tracked?.resolve) {
       if (report.error) tracked.reject!(report.error);
       else tracked.resolve(report);
       return;
     }
     if (wantEvents) emitSafely(this, 'delivery-report', report);
-    else if (report.error) reportError(this, report.error);
-  }
-
-  #onEvent(kind: string, payload: unknown[]): void {
-    // _ALL_BROKERS_DOWN is a consequence; keep the cause (SSL, SASL, refused) for connect().
-    if (kind === 'error' && (payload[0] as KafkaError).errno !== ErrorCodes._ALL_BROKERS_DOWN) {
-      this.#lastClientError = payload[0] as KafkaError;
-    }
-    if (kind === 'error' && (payload[0] as KafkaError).fatal) this.#fatalError = payload[0] as KafkaError;
-    handleClientEvent(this, kind, payload);
+    else if (report.error && !(this.#transactions?.aborting && isPurged(report.error))) reportError(this, report.error);
   }
 
   #waitForRoom(): Promise<void> {
     try {
-      this.#ensureUsable();
+      this.ensureUsable();
     } catch (error) {
       return Promise.reject(error);
     }
@@ -363,29 +584,50 @@ export class Producer extends EventEmitter<ProducerEvents> {
   }
 
   #waitForDrain(): Promise<void> {
-    if (this.#native.inFlight() === 0) return Promise.resolve();
+    if (this.native.inFlight() === 0) return Promise.resolve();
     return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
 
   #failAllTracked(): void {
     for (const [messageId, tracked] of this.#tracked) {
       this.#tracked.delete(messageId);
-      tracked.reject?.(KafkaError.fromCode(ErrorCodes._DESTROY, 'Producer closed before the delivery report arrived'));
+      const error = KafkaError.fromCode(ErrorCodes._DESTROY, 'Producer closed before the delivery report arrived');
+      if (tracked.trace !== undefined) finishProduceTrace(tracked.trace, { ...UNDELIVERED, topic: tracked.trace.topic, error });
+      tracked.reject?.(error);
+      tracked.batch?.reject(error);
     }
   }
+}
 
-  #track<T>(promise: Promise<T>): Promise<T> {
-    this.#pendingCalls.add(promise);
-    const forget = (): void => {
-      this.#pendingCalls.delete(promise);
-    };
-    promise.then(forget, forget);
-    return promise;
-  }
+const UNDELIVERED = { partition: -1, offset: -1, timestamp: -1 };
+
+function isObject(value: unknown): value is ProducerMessage {
+  return typeof value === 'object' && value !== null;
+}
+
+// Publishes the trace's start; a copy of the message only when a subscriber added headers.
+function withTraceHeaders(message: ProducerMessage, trace: ProduceTraceContext): ProducerMessage {
+  const headers = startProduceTrace(trace);
+  return headers === message.headers ? message : { ...message, headers };
+}
+
+function produceContext(producer: Producer, message: ProducerMessage): ProduceTraceContext {
+  return {
+    client: producer,
+    message,
+    topic: message.topic,
+    partition: message.partition ?? UNASSIGNED_PARTITION,
+    carrier: {},
+  };
+}
+
+function isPurged(error: KafkaError): boolean {
+  return error.errno === ErrorCodes._PURGE_QUEUE || error.errno === ErrorCodes._PURGE_INFLIGHT;
 }
 
 function toTimestamp(timestamp: number | Date | undefined): number {
   if (timestamp === undefined) return 0;
   const ms = timestamp instanceof Date ? timestamp.getTime() : timestamp;
-  return expectInteger('message.timestamp', ms, 0);
+  // librdkafka reads 0 as "now": a timestamp of 0 would silently become the time of produce.
+  return expectInteger('message.timestamp', ms, 1);
 }

@@ -60,6 +60,7 @@ function settings() {
     size: s.size ?? 100,
     acks: String(s.acks ?? '1'),
     idempotence: Boolean(s.idempotence),
+    transactionSize: s.transactionSize ?? 1000,
     group: s.group ?? `bench-${process.pid}`,
     rate: s.rate ?? 10_000,
     warmup: s.warmup ?? 0.5,
@@ -94,8 +95,7 @@ function startMeasuring() {
       const pending = now - lastTick - EL_RESOLUTION_MS;
       const elMaxMs = Math.max(0, histogram.count > 0 ? histogram.max / 1e6 - EL_RESOLUTION_MS : 0, worstTick, pending);
       // Fewer than 100 samples in the window means the loop was mostly busy: p99 is then the worst stall.
-      const elP99Ms =
-        histogram.count >= 100 ? Math.max(0, histogram.percentile(99) / 1e6 - EL_RESOLUTION_MS, pending) : elMaxMs;
+      const elP99Ms = histogram.count >= 100 ? Math.max(0, histogram.percentile(99) / 1e6 - EL_RESOLUTION_MS, pending) : elMaxMs;
       return { seconds, cpuSec: (used.user + used.system) / 1e6, elP99Ms, elMaxMs };
     },
   };
@@ -149,7 +149,7 @@ function sleep(ms) {
 }
 
 function fail(error) {
-  console.error(error && error.stack ? error.stack : error);
+  console.error(error?.stack ? error.stack : error);
   process.exit(1);
 }
 

@@ -67,6 +67,41 @@ async function produce(config) {
   return { msgs: sent - errors, errors, ...m, cleanup: () => producer.disconnect() };
 }
 
+// Transactions of config.transactionSize messages back to back: begin,
+// produce() them, commit (which delivers them first); counted when committed.
+async function txproduce(config) {
+  const producer = new Producer({
+    ...producerConfig(config, 5),
+    'transactional.id': `bench-tx-${config.group}`,
+  });
+  let errors = 0;
+  producer.on('error', () => errors++);
+  await producer.connect();
+  await producer.initTransactions();
+  const message = { topic: config.topic, value: Buffer.alloc(config.size, 'x') };
+  await producer.transaction((tx) => tx.send(message)); // warm-up: coordinator, connections and metadata ready
+
+  const size = config.transactionSize;
+  const measure = h.startMeasuring();
+  const deadline = measure.started + config.seconds * 1000;
+  let committed = 0;
+  while (committed < config.max && h.performance.now() < deadline) {
+    producer.beginTransaction();
+    for (let i = 0; i < size; i++) {
+      try {
+        producer.produce(message);
+      } catch (error) {
+        if (error.code !== '_QUEUE_FULL') throw error;
+        await producer.produceOrWait(message);
+      }
+    }
+    await producer.commitTransaction();
+    committed += size;
+  }
+  const m = measure.stop();
+  return { msgs: committed, errors, ...m, cleanup: () => producer.disconnect() };
+}
+
 async function consume(config) {
   const consumer = newConsumer(config);
   let errors = 0;
@@ -111,7 +146,11 @@ async function soak(config) {
   const sample = () => {
     global.gc?.();
     const usage = process.memoryUsage();
-    return { rssMB: round1(usage.rss / 2 ** 20), heapMB: round1(usage.heapUsed / 2 ** 20), externalMB: round1(usage.external / 2 ** 20) };
+    return {
+      rssMB: round1(usage.rss / 2 ** 20),
+      heapMB: round1(usage.heapUsed / 2 ** 20),
+      externalMB: round1(usage.external / 2 ** 20),
+    };
   };
   const producer = new Producer(producerConfig(config, 5));
   let errors = 0;
@@ -149,7 +188,12 @@ async function soak(config) {
     errors,
     ...m,
     msgsPerSec: count / consumeSeconds,
-    extra: { produced: sent, produceSeconds: round1(produceSeconds), consumeSeconds: round1(consumeSeconds), memory: { produced, consumed } },
+    extra: {
+      produced: sent,
+      produceSeconds: round1(produceSeconds),
+      consumeSeconds: round1(consumeSeconds),
+      memory: { produced, consumed },
+    },
     cleanup: () => consumer.disconnect(),
   };
 }
@@ -160,6 +204,6 @@ function round1(value) {
 
 h.main(
   'rdkafka-napi',
-  { produce, consume, latency, soak },
+  { produce, txproduce, consume, latency, soak },
   () => `${require('../../package.json').version} (librdkafka ${librdkafkaVersion})`,
 );

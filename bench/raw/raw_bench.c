@@ -3,8 +3,9 @@
  * written straight against librdkafka's C API (the same cached static
  * librdkafka 2.14.2 the addon links). bench/run.js builds it with cc.
  *
- * Usage: raw_bench mode=produce|consume|latency key=value...
+ * Usage: raw_bench mode=produce|txproduce|consume|latency key=value...
  *   brokers=HOST:PORT topic=NAME seconds=S max=N size=BYTES acks=1|all
+ *   txsize=N (txproduce: messages per transaction; transactional.id from group)
  *   idempotence=0|1 linger=MS group=ID expect=N rate=MSG_PER_S warmup=S
  *   fetchwait=MS (fetch.wait.max.ms, when given)
  * Prints one JSON line on stdout (the fields bench/clients/harness.js prints).
@@ -142,6 +143,64 @@ static int run_produce(int argc, char **argv) {
   printf("{\"client\":\"raw-c\",\"msgs\":%" PRId64 ",\"errors\":%" PRId64
          ",\"seconds\":%.4f,\"msgsPerSec\":%.0f,\"peakRssMB\":%.1f,\"cpuSec\":%.3f,\"librdkafka\":\"%s\"}\n",
          (int64_t)delivered, (int64_t)failed, elapsed, delivered / elapsed, peak_rss_mb(), cpu, rd_kafka_version_str());
+  rd_kafka_topic_destroy(rkt);
+  rd_kafka_destroy(rk);
+  free(value);
+  return failed ? 1 : 0;
+}
+
+/* ----------------------------------------------------------- txproduce --- */
+static void check_txn(const char *what, rd_kafka_error_t *error) {
+  if (error) die(what, rd_kafka_error_string(error));
+}
+
+/* Transactions of txsize messages back to back: begin, produce, commit (which
+ * flushes first, serving delivery reports); counted when committed. */
+static int run_txproduce(int argc, char **argv) {
+  const char *topic = arg(argc, argv, "topic", "bench");
+  double seconds = atof(arg(argc, argv, "seconds", "3"));
+  int64_t max = atoll(arg(argc, argv, "max", "2000000"));
+  size_t size = (size_t)atoi(arg(argc, argv, "size", "100"));
+  int64_t txsize = atoll(arg(argc, argv, "txsize", "1000"));
+  char transactional_id[256];
+  snprintf(transactional_id, sizeof(transactional_id), "bench-tx-%s", arg(argc, argv, "group", "raw-bench"));
+
+  rd_kafka_conf_t *conf = rd_kafka_conf_new();
+  char errstr[512];
+  set(conf, "bootstrap.servers", arg(argc, argv, "brokers", "127.0.0.1:9092"));
+  set(conf, "acks", arg(argc, argv, "acks", "all"));
+  set(conf, "linger.ms", arg(argc, argv, "linger", "5"));
+  set(conf, "transactional.id", transactional_id);
+  rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
+  rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
+  if (!rk) die("rd_kafka_new", errstr);
+  rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
+  char *value = malloc(size);
+  memset(value, 'x', size);
+
+  check_txn("init_transactions", rd_kafka_init_transactions(rk, 30000));
+  /* Warm-up, as every client does: one transaction of one message. */
+  check_txn("begin_transaction", rd_kafka_begin_transaction(rk));
+  produce_one(rk, rkt, value, size);
+  check_txn("commit_transaction", rd_kafka_commit_transaction(rk, -1));
+  if (delivered != 1) die("warm-up", "not delivered");
+  delivered = 0;
+
+  double cpu0 = cpu_s(), t0 = now_s(), deadline = t0 + seconds;
+  int64_t committed = 0;
+  while (committed < max && now_s() < deadline) {
+    check_txn("begin_transaction", rd_kafka_begin_transaction(rk));
+    for (int64_t i = 0; i < txsize; i++) {
+      produce_one(rk, rkt, value, size);
+    }
+    check_txn("commit_transaction", rd_kafka_commit_transaction(rk, -1));
+    committed += txsize;
+  }
+  rd_kafka_poll(rk, 0);
+  double elapsed = now_s() - t0, cpu = cpu_s() - cpu0;
+  printf("{\"client\":\"raw-c\",\"msgs\":%" PRId64 ",\"errors\":%" PRId64
+         ",\"seconds\":%.4f,\"msgsPerSec\":%.0f,\"peakRssMB\":%.1f,\"cpuSec\":%.3f,\"librdkafka\":\"%s\"}\n",
+         committed, (int64_t)failed, elapsed, committed / elapsed, peak_rss_mb(), cpu, rd_kafka_version_str());
   rd_kafka_topic_destroy(rkt);
   rd_kafka_destroy(rk);
   free(value);
@@ -307,8 +366,9 @@ int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
   const char *mode = arg(argc, argv, "mode", "");
   if (strcmp(mode, "produce") == 0) return run_produce(argc, argv);
+  if (strcmp(mode, "txproduce") == 0) return run_txproduce(argc, argv);
   if (strcmp(mode, "consume") == 0) return run_consume(argc, argv);
   if (strcmp(mode, "latency") == 0) return run_latency(argc, argv);
-  fprintf(stderr, "usage: raw_bench mode=produce|consume|latency key=value...\n");
+  fprintf(stderr, "usage: raw_bench mode=produce|txproduce|consume|latency key=value...\n");
   return 2;
 }

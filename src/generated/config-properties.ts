@@ -342,6 +342,3 @@ export interface ConsumerOnlyConfig {
   /** Maximum number of messages to dispatch in one `rd_kafka_consume_callback*()` call (0 = unlimited) Importance: low. Default: `0`. Range: 0 .. 1000000. */
   'consume.callback.max.messages'?: number;
 }
-
-/** librdkafka version these types were generated from. */
-export const CONFIG_TYPES_LIBRDKAFKA_VERSION = '2.14.2';

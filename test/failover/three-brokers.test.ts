@@ -1,39 +1,20 @@
 // A 3-broker KRaft cluster (replication factor 3, min.insync.replicas 2):
 // losing a broker mid-stream loses nothing and duplicates nothing.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 import { AdminClient, Consumer, Producer } from '../../src';
+import { BrokerRun } from '../support/broker-run';
 import { collect } from '../support/consume';
 import { uniqueTopic } from '../support/mock';
 
-const script = path.resolve(__dirname, '..', '..', 'scripts', 'kafka-broker.sh');
-let runDir: string;
+const cluster = new BrokerRun('trio');
 let bootstrap: string;
 
-function broker(...args: string[]): string {
-  return execFileSync('bash', [script, ...args, '--dir', runDir], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    timeout: 150_000,
-  }).trim();
-}
-
-beforeAll(() => {
-  runDir = mkdtempSync(path.join(tmpdir(), 'rdkafka-napi-trio-'));
-  bootstrap = broker('start', '--brokers', '3', '--port', process.env.KAFKA_CLUSTER_TEST_PORT ?? '29800');
+beforeAll(async () => {
+  bootstrap = await cluster.start('--brokers', '3', '--port', process.env.KAFKA_CLUSTER_TEST_PORT ?? '29800');
 }, 180_000);
 
-afterAll(() => {
-  if (runDir) {
-    broker('stop');
-    rmSync(runDir, { recursive: true, force: true });
-  }
-}, 120_000);
+afterAll(() => cluster.stop(), 120_000);
 
 it('keeps every acknowledged message exactly once while a broker is stopped and restarted', async () => {
   const topic = uniqueTopic('failover');
@@ -57,15 +38,19 @@ it('keeps every acknowledged message exactly once while a broker is stopped and 
   const total = 6000;
   for (let i = 0; i < total; i++) {
     await producer.produceOrWait({ topic, key: `k${i % 97}`, value: `m${i}` });
-    if (i === 2000) broker('stop-node', '--node', '2');
-    if (i === 4000) broker('start-node', '--node', '2');
+    if (i === 2000) await cluster.stopNode(2);
+    if (i === 4000) await cluster.startNode(2);
     if (i % 200 === 0) await new Promise((resolve) => setTimeout(resolve, 10));
   }
   await producer.flush(90_000);
   await producer.disconnect();
   expect(failures).toEqual([]);
 
-  const consumer = new Consumer({ 'bootstrap.servers': bootstrap, 'group.id': uniqueTopic('failover'), 'auto.offset.reset': 'earliest' });
+  const consumer = new Consumer({
+    'bootstrap.servers': bootstrap,
+    'group.id': uniqueTopic('failover'),
+    'auto.offset.reset': 'earliest',
+  });
   await consumer.connect();
   consumer.subscribe(topic);
   const messages = await collect(consumer, total, 60_000);

@@ -64,6 +64,34 @@ describe.each(targets())('Producer on $name', ({ start }) => {
     await producer.disconnect();
   });
 
+  it('sendBatch() resolves with every report in order, waits for room when the queue is full, and rejects with a refused message', async () => {
+    const topic = uniqueTopic('send-batch');
+    await cluster.createTopic(topic, 2);
+    // A queue of 100 messages for a batch of 2,500: sendBatch waits for room, nothing is refused.
+    const producer = await connected({ 'linger.ms': 1, 'queue.buffering.max.messages': 100 });
+    const messages = Array.from({ length: 2500 }, (_, i) => ({ topic, partition: i % 2, value: `m${i}`, opaque: i }));
+    const reports = await producer.sendBatch(messages);
+    expect(reports).toHaveLength(2500);
+    expect(reports.map((report) => report.partition)).toEqual(messages.map((message) => message.partition));
+    for (const partition of [0, 1]) {
+      const offsets = reports.filter((report) => report.partition === partition).map((report) => report.offset);
+      expect(offsets).toEqual(Array.from({ length: 1250 }, (_, i) => i));
+    }
+    expect(reports.every((report) => report.error === undefined && report.topic === topic)).toBe(true);
+    expect(await producer.sendBatch([])).toEqual([]);
+
+    // The message before the bad one is still delivered.
+    const refused = producer.sendBatch([
+      { topic, partition: 0, value: 'kept' },
+      { topic, partition: 7, value: 'no such partition' },
+    ]);
+    await expect(refused).rejects.toMatchObject({ code: '_UNKNOWN_PARTITION' });
+    await producer.flush(10_000);
+    expect(producer.deliveryCounts.delivered).toBe(2501);
+    await expect(producer.sendBatch('not an array' as never)).rejects.toThrow(/messages/);
+    await producer.disconnect();
+  });
+
   it('resolves an awaited send() without any poll interval (linger.ms=0)', async () => {
     const topic = uniqueTopic('latency');
     await cluster.createTopic(topic, 1);
@@ -126,7 +154,7 @@ describe.each(targets())('Producer on $name', ({ start }) => {
     await expect(producer.connect()).rejects.toMatchObject({ code: '_STATE' });
   });
 
-  it('rejects an unknown config key with librdkafka\'s own words', () => {
+  it("rejects an unknown config key with librdkafka's own words", () => {
     let error: KafkaError | undefined;
     try {
       new Producer({ 'bootstrap.servers': cluster.bootstrapServers, 'linger.msec': 5 } as never);
@@ -165,7 +193,16 @@ describe.each(targets())('Producer on $name', ({ start }) => {
     await cluster.createTopic(topic, 1);
     const producer = await connected({ 'linger.ms': 0 });
     const binary = Buffer.from([0, 1, 2, 255, 254, 0]);
-    const report = await producer.send({ topic, value: null, key: null, headers: [['a', binary], ['a', 'two'], ['empty', '']] });
+    const report = await producer.send({
+      topic,
+      value: null,
+      key: null,
+      headers: [
+        ['a', binary],
+        ['a', 'two'],
+        ['empty', ''],
+      ],
+    });
     expect(report.offset).toBe(0);
     await producer.disconnect();
   });

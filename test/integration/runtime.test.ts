@@ -36,13 +36,19 @@ const consumer = new Consumer({ 'bootstrap.servers': cluster.bootstrapServers, '
 
 describe('module formats', () => {
   it('works from import (ESM)', () => {
-    const result = runNode(roundTrip("import { MockCluster, Producer, Consumer, librdkafkaVersion } from 'rdkafka-napi';"), 'module');
+    const result = runNode(
+      roundTrip("import { MockCluster, Producer, Consumer, librdkafkaVersion } from 'rdkafka-napi';"),
+      'module',
+    );
     expect(result.stderr).toBe('');
     expect(result.stdout.trim()).toMatch(/^hello \d+\.\d+\.\d+$/);
   });
 
   it('works from require (CommonJS)', () => {
-    const result = runNode(roundTrip("const { MockCluster, Producer, Consumer, librdkafkaVersion } = require('rdkafka-napi');"), 'commonjs');
+    const result = runNode(
+      roundTrip("const { MockCluster, Producer, Consumer, librdkafkaVersion } = require('rdkafka-napi');"),
+      'commonjs',
+    );
     expect(result.stderr).toBe('');
     expect(result.stdout.trim()).toMatch(/^hello \d+\.\d+\.\d+$/);
   });

@@ -113,7 +113,23 @@ describe('compression interop', () => {
       const input = samples.map((s) => `${s.key}\t${s.value}\n`).join('');
       await run(
         'kcat',
-        ['-P', '-b', cluster.bootstrapServers, '-t', topic, '-p', '0', '-z', codec, '-K', '\t', '-H', `codec=${codec}`, '-H', 'from=kcat'],
+        [
+          '-P',
+          '-b',
+          cluster.bootstrapServers,
+          '-t',
+          topic,
+          '-p',
+          '0',
+          '-z',
+          codec,
+          '-K',
+          '\t',
+          '-H',
+          `codec=${codec}`,
+          '-H',
+          'from=kcat',
+        ],
         { input, timeoutMs: 30_000 },
       );
 

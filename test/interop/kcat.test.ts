@@ -96,11 +96,13 @@ describe('interop with kcat', () => {
     const json = await kcatConsume(cluster.bootstrapServers, topic);
     expect(json.sort((a, b) => a.partition - b.partition || a.offset - b.offset)).toEqual(want);
 
-    const text = (await run(
-      'kcat',
-      ['-C', '-b', cluster.bootstrapServers, '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%o|%k|%s|%h|%T\\n'],
-      { timeoutMs: 30_000 },
-    )).split('\n');
+    const text = (
+      await run(
+        'kcat',
+        ['-C', '-b', cluster.bootstrapServers, '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%o|%k|%s|%h|%T\\n'],
+        { timeoutMs: 30_000 },
+      )
+    ).split('\n');
     expect(text.pop()).toBe('');
     const str = (b: Buffer | null): string => (b === null ? '' : b.toString());
     expect(text).toEqual(

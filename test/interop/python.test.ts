@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { Consumer, Producer, type TopicPartitionOffset } from '../../src';
+import { TestConsumers } from '../support/consumers';
 import type { ClusterTarget } from '../support/clusters';
 import { BoundedReader, collect } from '../support/consume';
 import { uniqueTopic } from '../support/mock';
@@ -29,7 +30,7 @@ describe('interop with confluent-kafka (Python)', () => {
   let cluster: ClusterTarget;
   let python: string;
   let producer: Producer;
-  const consumers: Consumer[] = [];
+  const consumers = new TestConsumers(() => cluster.bootstrapServers);
 
   beforeAll(async () => {
     cluster = await requireKafka();
@@ -38,22 +39,12 @@ describe('interop with confluent-kafka (Python)', () => {
     await producer.connect();
   }, 300_000);
   afterAll(async () => {
-    await Promise.all(consumers.map((consumer) => consumer.disconnect()));
+    await consumers.closeAll();
     await producer?.disconnect();
     await cluster?.close();
   });
 
-  function consumer(config: Record<string, unknown>): Consumer {
-    const created = new Consumer({
-      'bootstrap.servers': cluster.bootstrapServers,
-      'auto.offset.reset': 'earliest',
-      'session.timeout.ms': 6000,
-      'heartbeat.interval.ms': 500,
-      ...config,
-    } as never);
-    consumers.push(created);
-    return created;
-  }
+  const consumer = (config: Record<string, unknown>): Consumer => consumers.create(config);
 
   /** Writes the samples with our Producer; the expected reads, with the offsets they got. */
   async function ourProduce(topic: string, samples: Sample[]): Promise<Seen[]> {

@@ -62,7 +62,8 @@ export async function requireKafka(): Promise<ClusterTarget> {
 export async function requirePython(): Promise<string> {
   const out = await run('bash', [path.join(root, 'scripts', 'python-interop-env.sh')], { timeoutMs: 240_000 });
   const python = out.trim();
-  if (python === '' || python.includes('\n')) throw new Error(`python-interop-env.sh printed no single path: ${JSON.stringify(out)}`);
+  if (python === '' || python.includes('\n'))
+    throw new Error(`python-interop-env.sh printed no single path: ${JSON.stringify(out)}`);
   return python;
 }
 
@@ -181,7 +182,10 @@ export async function pythonProduce(
       headers: s.headers.map(([name, value]) => [name, b64(value)]),
     })),
   });
-  const out = await run(python, [path.join(pythonDir, 'produce.py'), bootstrap, topic, ...settings], { input, timeoutMs: 60_000 });
+  const out = await run(python, [path.join(pythonDir, 'produce.py'), bootstrap, topic, ...settings], {
+    input,
+    timeoutMs: 60_000,
+  });
   return JSON.parse(out) as PythonProduced;
 }
 

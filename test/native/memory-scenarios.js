@@ -11,11 +11,11 @@
 //             producer (10k messages, send, flush, purge with the broker
 //             down), consumer (subscribe/consume/commit/seek/pause/resume/
 //             committed/watermarks with a rebalance, eager and cooperative;
-//             close during a rebalance), AdminClient, create/close cycles, a
+//             close during a rebalance), transactions, AdminClient, create/close cycles, a
 //             worker thread, and clients left open at exit (cleanup hooks).
 //   teardown  workers terminated while operations run on their own threads
 //             (flush, metadata, committed, watermarks, commit, admin requests,
-//             consumer close): the threads finish after the environment is gone.
+//             a transaction commit, consumer close): the threads finish after the environment is gone.
 //
 // Environment:
 //   RDKAFKA_NAPI_ADDON_PATH    the addon to load, <dir>/build/Release/rdkafka_napi.node
@@ -160,7 +160,7 @@ async function mockClusterLifecycle() {
   await cluster.close(); // idempotent
   await expectKafkaError(() => cluster.createTopic('after-close'), '_STATE', 'createTopic after close');
 
-  // Clusters that are dropped without close(): their finalizer tears them down.
+  // Clusters dropped without close() stay open (they are held until close) and the exit hook tears them down.
   for (let i = 0; i < 3; i++) new MockCluster({ brokers: 1 }).createTopic('dropped');
   gc();
   await sleep(10);
@@ -184,7 +184,13 @@ async function errorPaths(bootstrapServers, cluster) {
   expectTypeError(() => new native.NativeProducer({}), 'NativeProducer without arguments');
   expectTypeError(() => new native.NativeConsumer({}, new Float64Array(12), () => {}), 'NativeConsumer missing onEvent');
   expectTypeError(
-    () => new native.NativeProducer({ 'linger.ms': 5 }, new Float64Array(6), () => {}, () => {}),
+    () =>
+      new native.NativeProducer(
+        { 'linger.ms': 5 },
+        new Float64Array(6),
+        () => {},
+        () => {},
+      ),
     'NativeProducer with an unprepared config value',
   );
 
@@ -262,7 +268,6 @@ async function errorPaths(bootstrapServers, cluster) {
   expectTypeError(() => getNative(consumer).storeOffsets([null]), 'native storeOffsets bad entry');
   await consumer.disconnect();
   await expectKafkaError(() => getNative(consumer).assignment(), '_STATE', 'native call after close');
-
 }
 
 // The native object behind a client (its #native field is private): the
@@ -395,13 +400,27 @@ async function producerPurgeScenario() {
   await sleep(50);
   for (let i = 0; i < 2000; i++) producer.produce({ topic, key: `k${i}`, value: `v${i}`, headers: { i: String(i) } });
   const sends = [];
-  for (let i = 0; i < 20; i++) sends.push(producer.send({ topic, value: `tracked-${i}` }).then(() => null, (error) => error));
+  for (let i = 0; i < 20; i++)
+    sends.push(
+      producer.send({ topic, value: `tracked-${i}` }).then(
+        () => null,
+        (error) => error,
+      ),
+    );
   await producer.disconnect({ timeoutMs: ms(300) });
   const rejected = await Promise.all(sends);
-  assert.ok(rejected.every((error) => error instanceof KafkaError), 'tracked sends rejected');
+  assert.ok(
+    rejected.every((error) => error instanceof KafkaError),
+    'tracked sends rejected',
+  );
   assert.ok(failures.length > 0, 'purged messages reported');
-  assert.ok(failures.every((r) => r.error.code.startsWith('_PURGE') || r.error.code === '_DESTROY' || r.error.code === '_MSG_TIMED_OUT'));
-  assert.ok(failures.some((r) => Buffer.isBuffer(r.value) && Buffer.isBuffer(r.key)), 'failed reports carry their bytes');
+  assert.ok(
+    failures.every((r) => r.error.code.startsWith('_PURGE') || r.error.code === '_DESTROY' || r.error.code === '_MSG_TIMED_OUT'),
+  );
+  assert.ok(
+    failures.some((r) => Buffer.isBuffer(r.value) && Buffer.isBuffer(r.key)),
+    'failed reports carry their bytes',
+  );
 
   // Delivery timeouts while the broker is down: _MSG_TIMED_OUT reports.
   const timingOut = new Producer({
@@ -425,6 +444,49 @@ async function producerPurgeScenario() {
 
   cluster.setBrokerUp(1);
   await cluster.close();
+}
+
+// Transactions: init, commit with offsets (group metadata written and read
+// back), abort (purged messages), misuse errors, the helper, and a producer
+// closed with a transaction open.
+async function transactionScenario(bootstrapServers, cluster) {
+  const topic = topicName('tx');
+  cluster.createTopic(topic, { partitions: 1, replicationFactor: 3 });
+  const consumer = new Consumer(
+    consumerConfig(bootstrapServers, { 'group.id': topicName('tx-group'), 'enable.auto.commit': false }),
+  );
+  quiet(consumer);
+  await consumer.connect({ timeoutMs: ms(10_000) });
+  assert.equal(consumer.memberId(), null);
+  const producer = new Producer({
+    'bootstrap.servers': bootstrapServers,
+    'transactional.id': topicName('tx-id'),
+    'linger.ms': 50,
+  });
+  quiet(producer);
+  await producer.connect({ timeoutMs: ms(10_000) });
+  await expectKafkaError(() => producer.produce({ topic, value: 'early' }), '_STATE', 'produce before initTransactions');
+  await producer.initTransactions({ timeoutMs: ms(10_000) });
+  for (let round = 0; round < 5; round++) {
+    producer.beginTransaction();
+    await expectKafkaError(() => producer.beginTransaction(), '_STATE', 'begin twice');
+    for (let i = 0; i < 200; i++) producer.produce({ topic, partition: 0, value: `tx ${round} ${i}` });
+    await producer.sendOffsetsToTransaction([{ topic, partition: 0, offset: round + 1 }], consumer.groupMetadata());
+    await assert.rejects(
+      producer.sendOffsetsToTransaction([{ topic, partition: 0, offset: 1 }], Buffer.from('garbage')),
+      TypeError,
+      'unparsable group metadata',
+    );
+    if (round % 2 === 0) await producer.commitTransaction();
+    else await producer.abortTransaction(); // purges what is still lingering
+  }
+  await producer.transaction(async (tx) => {
+    await tx.send({ topic, partition: 0, value: 'helper' });
+  });
+  producer.beginTransaction();
+  for (let i = 0; i < 100; i++) producer.produce({ topic, partition: 0, value: `left open ${i}` });
+  await producer.disconnect(); // aborts the open transaction
+  await consumer.disconnect();
 }
 
 async function consumerScenario(bootstrapServers, cluster, strategy) {
@@ -617,7 +679,11 @@ async function adminScenario(bootstrapServers) {
   await maybeKafkaError(admin.createTopics([{ topic: one }], { ignoreExisting: true, timeoutMs: ms(300) }), 'createTopics again');
   // librdkafka refuses the second spec locally: the first is freed on the way out.
   await expectKafkaError(
-    () => admin.createTopics([{ topic: one, config: { a: 'b' } }, { topic: two, partitions: 200_000 }]),
+    () =>
+      admin.createTopics([
+        { topic: one, config: { a: 'b' } },
+        { topic: two, partitions: 200_000 },
+      ]),
     '_INVALID_ARG',
     'createTopics with an invalid spec',
   );
@@ -747,9 +813,13 @@ async function busyWorkerBody(bootstrapServers, kind) {
   const consumer = new Consumer(consumerConfig(bootstrapServers, { 'group.id': `busy-${process.pid}` }));
   quiet(consumer);
   const admin = new AdminClient({ 'bootstrap.servers': bootstrapServers });
+  const transactional = new Producer({ 'bootstrap.servers': bootstrapServers, 'transactional.id': `busy-${process.pid}` });
+  quiet(transactional);
   await producer.connect({ timeoutMs: ms(10_000) });
   await consumer.connect({ timeoutMs: ms(10_000) });
   await admin.connect({ timeoutMs: ms(10_000) });
+  await transactional.connect({ timeoutMs: ms(10_000) });
+  await transactional.initTransactions({ timeoutMs: ms(10_000) });
   consumer.assign([{ topic: 'teardown', partition: 0, offset: Offsets.BEGINNING }]);
   await producer.send({ topic: 'teardown', value: 'before the broker went down' });
   parentPort.postMessage('ready');
@@ -757,7 +827,10 @@ async function busyWorkerBody(bootstrapServers, kind) {
   await sleep(100);
   const t = OPERATION_TIMEOUT_MS;
   for (let i = 0; i < 100; i++) producer.produce({ topic: 'teardown', value: `stuck ${i}` });
+  transactional.beginTransaction();
+  transactional.produce({ topic: 'teardown', value: 'in a transaction' });
   const pending = [
+    transactional.commitTransaction({ timeoutMs: t }),
     producer.flush(t),
     producer.getMetadata({ topic: 'teardown', timeoutMs: t }),
     consumer.committed([{ topic: 'teardown', partition: 0 }], t),
@@ -831,19 +904,23 @@ async function main(group) {
   const cluster = new MockCluster({ brokers: 3 });
   const bootstrapServers = cluster.bootstrapServers;
   const teardown = [['worker-terminated-mid-operation', () => workerTerminatedMidOperation()]];
-  const scenarios = group === 'teardown' ? teardown : [
-    ['mock-cluster-lifecycle', () => mockClusterLifecycle()],
-    ['error-paths', () => errorPaths(bootstrapServers, cluster)],
-    ['producer', () => producerScenario(bootstrapServers, cluster)],
-    ['producer-purge', () => producerPurgeScenario()],
-    ['consumer-range', () => consumerScenario(bootstrapServers, cluster, 'range')],
-    ['consumer-cooperative', () => consumerScenario(bootstrapServers, cluster, 'cooperative-sticky')],
-    ['consumer-close-mid-rebalance', () => consumerCloseMidRebalance(bootstrapServers, cluster)],
-    ['admin', () => adminScenario(bootstrapServers)],
-    ['create-close-cycles', () => createCloseCycles(bootstrapServers, cluster)],
-    ['worker-thread', () => workerScenario()],
-    ['left-open-at-exit', () => leaveOpenAtExit()],
-  ];
+  const scenarios =
+    group === 'teardown'
+      ? teardown
+      : [
+          ['mock-cluster-lifecycle', () => mockClusterLifecycle()],
+          ['error-paths', () => errorPaths(bootstrapServers, cluster)],
+          ['producer', () => producerScenario(bootstrapServers, cluster)],
+          ['producer-purge', () => producerPurgeScenario()],
+          ['transactions', () => transactionScenario(bootstrapServers, cluster)],
+          ['consumer-range', () => consumerScenario(bootstrapServers, cluster, 'range')],
+          ['consumer-cooperative', () => consumerScenario(bootstrapServers, cluster, 'cooperative-sticky')],
+          ['consumer-close-mid-rebalance', () => consumerCloseMidRebalance(bootstrapServers, cluster)],
+          ['admin', () => adminScenario(bootstrapServers)],
+          ['create-close-cycles', () => createCloseCycles(bootstrapServers, cluster)],
+          ['worker-thread', () => workerScenario()],
+          ['left-open-at-exit', () => leaveOpenAtExit()],
+        ];
   let failures = 0;
   let ran = 0;
   for (const [name, run] of scenarios) {

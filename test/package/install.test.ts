@@ -17,6 +17,7 @@ import {
   repoRoot,
   requirePrebuilds,
   run,
+  npmAsync,
   runOk,
   tempDir,
   tscCli,
@@ -57,7 +58,12 @@ function runApp(project: string, file: string, env = userEnv): AppResult {
 
 /** The installed package's prebuild, with the name of one needed library changed so the loader cannot find it. */
 function breakLibrary(packageDir: string, from: string, to: string): void {
-  const file = path.join(packageDir, 'prebuilds', platformDir, fs.readdirSync(path.join(packageDir, 'prebuilds', platformDir))[0]);
+  const file = path.join(
+    packageDir,
+    'prebuilds',
+    platformDir,
+    fs.readdirSync(path.join(packageDir, 'prebuilds', platformDir))[0],
+  );
   const bytes = fs.readFileSync(file);
   const needle = Buffer.from(`${from}\0`);
   const at = bytes.indexOf(needle);
@@ -68,7 +74,8 @@ function breakLibrary(packageDir: string, from: string, to: string): void {
 
 beforeAll(() => {
   requirePrebuilds();
-  if (!fs.existsSync(path.join(repoRoot, 'dist', 'cjs', 'index.js'))) throw new Error('dist/ is not built: run `npm run build:ts`');
+  if (!fs.existsSync(path.join(repoRoot, 'dist', 'cjs', 'index.js')))
+    throw new Error('dist/ is not built: run `npm run build:ts`');
   tarball = (() => {
     const dir = scratchDir('tarball');
     const result = npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: repoRoot });
@@ -107,7 +114,9 @@ describe('the packed tarball, installed with no compiler on PATH', () => {
     const result = runApp(project, 'app.mjs');
     expect(result.resolved).toBe(`file://${fs.realpathSync(project)}/node_modules/rdkafka-napi/dist/esm/index.mjs`);
     expect(result.addon).toHaveLength(1);
-    expect(result.addon[0]).toMatch(new RegExp(`/node_modules/rdkafka-napi/prebuilds/${platformDir}/rdkafka-napi[.a-z]*\\.node$`));
+    expect(result.addon[0]).toMatch(
+      new RegExp(`/node_modules/rdkafka-napi/prebuilds/${platformDir}/rdkafka-napi[.a-z]*\\.node$`),
+    );
     expect(result.librdkafkaVersion).toBe('2.14.2');
     expect(result.received).toEqual({ key: 'k', value: 'hello from ESM', offset: result.delivered.offset });
   });
@@ -117,6 +126,20 @@ describe('the packed tarball, installed with no compiler on PATH', () => {
     expect(result.resolved).toBe(path.join(fs.realpathSync(project), 'node_modules/rdkafka-napi/dist/cjs/index.js'));
     expect(result.addon[0]).toContain(`/node_modules/rdkafka-napi/prebuilds/${platformDir}/`);
     expect(result.received).toEqual({ key: 'k', value: 'hello from CommonJS', offset: result.delivered.offset });
+  });
+
+  it('links the rdkafka-napi command, which runs its demo on the mock cluster', () => {
+    const command = path.join(project, 'node_modules', '.bin', 'rdkafka-napi');
+    const help = run(command, ['--help'], { cwd: project, env: userEnv, timeoutMs: 30_000 });
+    expect(help.status, help.output).toBe(0);
+    expect(help.stdout).toContain('Usage: rdkafka-napi <command>');
+    const demo = run(command, ['demo', '--messages', '20000', '--latency-rate', '1000'], {
+      cwd: project,
+      env: userEnv,
+      timeoutMs: 60_000,
+    });
+    expect(demo.status, demo.output).toBe(0);
+    expect(demo.stdout).toMatch(/^consume: +20,000 messages in /m);
   });
 
   it('type-checks ESM and CommonJS TypeScript against the shipped declarations (typos rejected)', () => {
@@ -160,7 +183,7 @@ describe('the packed tarball, installed with install scripts', () => {
     expect(runApp(project, 'app.cjs').received.value).toBe('hello from CommonJS');
   });
 
-  it('builds from source when no prebuild matches, with npm’s own node-gyp', () => {
+  it('builds from source when no prebuild matches, with npm’s own node-gyp', async () => {
     // The same tarball without prebuilds/, installed with the full PATH (a compiler).
     const unpacked = scratchDir('source-tarball');
     runOk('tar', ['-xzf', tarball, '-C', unpacked], { cwd: unpacked });
@@ -171,10 +194,10 @@ describe('the packed tarball, installed with install scripts', () => {
     const project = newProject('source-build');
     scratch.push(project);
     const env = cleanEnv();
-    const output = npm(
+    const { output } = await npmAsync(
       ['install', '--offline', '--no-audit', '--no-fund', '--foreground-scripts', path.join(unpacked, packed[0].filename)],
       { cwd: project, env },
-    ).output;
+    );
     // node-gyp is not a dependency of the package: npm's bundled one built it.
     expect(fs.existsSync(path.join(project, 'node_modules', 'node-gyp'))).toBe(false);
     expect(output).toMatch(/gyp info using node-gyp@/);

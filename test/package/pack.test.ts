@@ -12,7 +12,7 @@ import { packDryRun, platformDir, repoRoot, requirePrebuilds, type PackedFile } 
 const ALLOWED: Array<[string, RegExp]> = [
   ['package metadata', /^(package\.json|README\.md|LICENSE)$/],
   ['CommonJS build and declarations', /^dist\/cjs\/([a-z-]+\/)*[a-z-]+\.(js|d\.ts)$/],
-  ['ES module entry and declarations', /^dist\/esm\/index\.(mjs|d\.mts)$/],
+  ['ES module entries and declarations', /^dist\/esm\/(index|kafkajs)\.(mjs|d\.mts)$/],
   ['prebuilt binaries', /^prebuilds\/(linux|darwin|win32)-(x64|arm64)\/rdkafka-napi(\.(glibc|musl))?\.node$/],
   ['native sources', /^native\/[a-z_]+\.(cc|h)$/],
   ['node-gyp build file', /^binding\.gyp$/],
@@ -39,7 +39,10 @@ describe('npm pack', () => {
     expect(unexpected, `files that must not ship:\n${unexpected.join('\n')}`).toEqual([]);
     // Each kind is really there.
     for (const [what, pattern] of ALLOWED) {
-      expect(paths.some((file) => pattern.test(file)), what).toBe(true);
+      expect(
+        paths.some((file) => pattern.test(file)),
+        what,
+      ).toBe(true);
     }
   });
 
@@ -56,6 +59,11 @@ describe('npm pack', () => {
       String(target).replace(/^\.\//, ''),
     );
     for (const target of targets) expect(paths, target).toContain(target);
+    // The `rdkafka-napi` command (npx rdkafka-napi), and what it runs.
+    const bins = Object.values(manifest.bin as Record<string, string>).map((target) => target.replace(/^\.\//, ''));
+    expect(bins).toEqual(['dist/cjs/cli/main.js']);
+    for (const target of bins) expect(paths, target).toContain(target);
+    expect(paths).toEqual(expect.arrayContaining(['dist/cjs/cli/commands/demo.js', 'dist/cjs/cli/commands/consume.js']));
     expect(paths).toEqual(expect.arrayContaining(['dist/esm/index.mjs', 'dist/esm/index.d.mts', 'dist/cjs/index.d.ts']));
   });
 

@@ -1,14 +1,12 @@
 // Helpers of the packaging suite: npm pack/install in clean environments.
-import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const fixtures = path.join(__dirname, 'fixtures');
-export const npmCli = fs.realpathSync(
-  execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim(),
-);
+export const npmCli = fs.realpathSync(execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim());
 export const tscCli = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 
 /** The platform directory node-gyp-build looks in, e.g. linux-x64. */
@@ -81,6 +79,29 @@ export function runOk(command: string, args: string[], options: Parameters<typeo
 
 export function npm(args: string[], options: Parameters<typeof run>[2]): Run {
   return runOk(process.execPath, [npmCli, ...args], options);
+}
+
+/**
+ * npm() without blocking the test worker: a source build takes about a
+ * minute, longer than a worker may go without answering vitest.
+ */
+export function npmAsync(args: string[], options: Parameters<typeof run>[2]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [npmCli, ...args], { cwd: options.cwd, env: options.env ?? cleanEnv() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 240_000);
+    child.on('error', reject);
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      const output = `$ npm ${args.join(' ')}\n${stdout}${stderr}`;
+      const result = { pid: child.pid ?? 0, stdout, stderr, status, signal, output } as unknown as Run;
+      if (status !== 0) reject(new Error(`exit status ${status ?? signal}\n${output}`));
+      else resolve(result);
+    });
+  });
 }
 
 export interface PackedFile {

@@ -1,61 +1,24 @@
 // SASL and TLS against a real broker with security listeners (started here,
 // on ports of its own): good credentials work, bad ones are refused clearly,
 // and our statically linked OpenSSL coexists with Node's own.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { AdminClient, Consumer, KafkaError, Producer } from '../../src';
-import { collect } from '../support/consume';
-import { uniqueTopic } from '../support/mock';
+import { KafkaError, Producer } from '../../src';
+import { BrokerRun } from '../support/broker-run';
+import { roundTrip } from '../support/round-trip';
 
-const script = path.resolve(__dirname, '..', '..', 'scripts', 'kafka-broker.sh');
-let runDir: string;
+const broker = new BrokerRun('secure');
 let env: Record<string, string>;
 
-beforeAll(() => {
-  runDir = mkdtempSync(path.join(tmpdir(), 'rdkafka-napi-secure-'));
-  execFileSync('bash', [script, 'start', '--dir', runDir, '--port', process.env.KAFKA_SECURE_TEST_PORT ?? '29600', '--security'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    timeout: 120_000,
-  });
-  env = Object.fromEntries(
-    readFileSync(path.join(runDir, 'security.env'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
+beforeAll(async () => {
+  await broker.start('--port', process.env.KAFKA_SECURE_TEST_PORT ?? '29600', '--security');
+  env = broker.readEnv('security.env');
 }, 150_000);
 
-afterAll(() => {
-  if (runDir) {
-    execFileSync('bash', [script, 'stop', '--dir', runDir], { stdio: 'inherit', timeout: 60_000 });
-    rmSync(runDir, { recursive: true, force: true });
-  }
-});
-
-async function roundTrip(config: Record<string, unknown>): Promise<void> {
-  const topic = uniqueTopic('secure');
-  const admin = new AdminClient(config as never);
-  await admin.connect();
-  await admin.createTopics([{ topic, partitions: 1 }]);
-  await admin.disconnect();
-  const producer = new Producer(config as never);
-  await producer.connect();
-  const report = await producer.send({ topic, key: 'k', value: 'secret payload' });
-  expect(report.offset).toBe(0);
-  await producer.disconnect();
-  const consumer = new Consumer({ ...config, 'group.id': uniqueTopic('secure'), 'auto.offset.reset': 'earliest' } as never);
-  await consumer.connect();
-  consumer.subscribe(topic);
-  const [message] = await collect(consumer, 1, 30_000);
-  expect(message?.value?.toString()).toBe('secret payload');
-  await consumer.disconnect();
-}
+afterAll(() => broker.stop(), 60_000);
 
 async function connectError(config: Record<string, unknown>): Promise<KafkaError> {
   const producer = new Producer({ ...config, 'socket.timeout.ms': 5000 } as never);
@@ -143,11 +106,14 @@ describe('TLS', () => {
     });
     const [host, port] = env.KAFKA_SSL_BOOTSTRAP.split(',')[0].split(':');
     const protocol = await new Promise<string | null>((resolve, reject) => {
-      const socket = tls.connect({ host, port: Number(port), ca: readFileSync(env.KAFKA_SSL_CA_PEM), servername: 'localhost' }, () => {
-        const negotiated = socket.getProtocol();
-        socket.end();
-        resolve(negotiated);
-      });
+      const socket = tls.connect(
+        { host, port: Number(port), ca: readFileSync(env.KAFKA_SSL_CA_PEM), servername: 'localhost' },
+        () => {
+          const negotiated = socket.getProtocol();
+          socket.end();
+          resolve(negotiated);
+        },
+      );
       socket.setTimeout(10_000, () => reject(new Error('node tls timed out')));
       socket.on('error', reject);
     });

@@ -9,7 +9,12 @@ describe('flattenHeaders', () => {
   });
 
   it('accepts [name, value] pairs, repeated names included', () => {
-    expect(flattenHeaders([['x', '1'], ['x', '2']])).toEqual(['x', '1', 'x', '2']);
+    expect(
+      flattenHeaders([
+        ['x', '1'],
+        ['x', '2'],
+      ]),
+    ).toEqual(['x', '1', 'x', '2']);
   });
 
   it('names the header whose value has the wrong type', () => {
