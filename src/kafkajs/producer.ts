@@ -274,6 +274,9 @@ export class KafkaJSProducer {
       // KafkaJS sends each send() at once; batching still happens within a send.
       'linger.ms': 0,
     });
+    if (acks === -1 && this.#options.idempotent === undefined && keepsOrderIdempotently(config)) {
+      config['enable.idempotence'] = true;
+    }
     const producer = new Producer(config as never, { oauthBearerTokenProvider: this.#context.oauthBearerTokenProvider });
     forwardClientLogs(producer, this.#logger);
     producer.on('error', (error) => this.#logger.error(error.message, { code: error.code }));
@@ -382,4 +385,16 @@ function toRecordMetadata(reports: DeliveryReport[]): RecordMetadata[] {
     } else if (report.offset < entry.first) entry.first = report.offset;
   }
   return [...byPartition.values()].map(({ first, ...entry }) => ({ ...entry, baseOffset: String(first) }));
+}
+
+// KafkaJS writes one send() as one request per broker, so a retry keeps the
+// send's order within a partition. librdkafka may put the messages of one send
+// into several requests (linger.ms 0), and without idempotence a retried
+// request lands after a later one that succeeded. An acks=-1 producer whose
+// user said nothing about idempotence is therefore made idempotent (the Java
+// client's default since Kafka 3.0), unless its settings rule that out.
+function keepsOrderIdempotently(config: Record<string, unknown>): boolean {
+  const inFlight = config['max.in.flight.requests.per.connection'];
+  const retries = config['message.send.max.retries'];
+  return (inFlight === undefined || Number(inFlight) <= 5) && (retries === undefined || Number(retries) > 0);
 }

@@ -5,7 +5,7 @@
 // and the errors for misuse. Each case runs on the mock cluster and the real broker.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { AdminClient, Producer as NativeProducer } from '../../src';
+import { AdminClient, ApiKeys, Producer as NativeProducer } from '../../src';
 import {
   CompressionTypes,
   KafkaJSError,
@@ -15,7 +15,7 @@ import {
   type Producer,
   Partitioners,
 } from '../../src/kafkajs';
-import { type ClusterTarget, startKafkaTarget, targets } from '../support/clusters';
+import { type ClusterTarget, startKafkaTarget, startMockTarget, targets } from '../support/clusters';
 import { kafkaOn, readAll } from '../support/kafkajs';
 import { uniqueTopic } from '../support/mock';
 
@@ -180,6 +180,45 @@ describe.each(targets())('kafkajs producer on $name', ({ start }) => {
     } finally {
       await strict.disconnect();
     }
+  });
+});
+
+// KafkaJS sends one send() as one request, so a retry keeps its order; librdkafka
+// may split it, so the default (acks -1) producer is idempotent, which keeps the
+// order on a real broker. Seen here through the request only an idempotent
+// producer makes: InitProducerId, refused by the mock.
+describe('kafkajs producer idempotent by default (mock cluster)', () => {
+  let cluster: ClusterTarget;
+  beforeAll(async () => {
+    cluster = await startMockTarget();
+  });
+  afterAll(async () => {
+    await cluster?.close();
+  });
+
+  async function sendWithInitProducerIdRefused(options: { idempotent?: boolean }): Promise<unknown> {
+    const topic = uniqueTopic('kjs-idempotent');
+    await cluster.createTopic(topic, 1);
+    cluster.mock!.pushRequestErrors(ApiKeys.InitProducerId, ['CLUSTER_AUTHORIZATION_FAILED']);
+    const producer = kafkaOn(cluster).producer(options);
+    try {
+      await producer.connect();
+      return await producer.send({ topic, messages: [{ value: 'v' }], timeout: 5000 }).catch((error) => error);
+    } finally {
+      await producer.disconnect();
+      cluster.mock!.clearRequestErrors(ApiKeys.InitProducerId);
+    }
+  }
+
+  it('without an idempotent option the producer asks for a producer id, and its refusal fails the send', async () => {
+    const outcome = await sendWithInitProducerIdRefused({});
+    expect(outcome).toBeInstanceOf(KafkaJSError);
+    expect((outcome as KafkaJSError).message).toMatch(/authoriz/i);
+  });
+
+  it('idempotent: false keeps the plain producer: the send succeeds', async () => {
+    const outcome = await sendWithInitProducerIdRefused({ idempotent: false });
+    expect(outcome).toEqual([expect.objectContaining({ errorCode: 0 })]);
   });
 });
 
