@@ -74,6 +74,8 @@ export interface ConsumerEvents extends ClientEvents {
 // Short enough that timers and I/O wait under 10 ms (the event-loop target)
 // while a loop consumes at full speed; a turn costs a few microseconds.
 const LOOP_TURN_EVERY_MS = 4;
+// How long a pull without a deadline waits for a wakeup before polling again anyway.
+const IDLE_REPOLL_MS = 1000;
 // One poll (taking and decoding a batch) should stay under this; a new
 // consumer starts with small polls and sizes them by what they cost (see
 // #adaptPollLimit).
@@ -692,7 +694,11 @@ export class Consumer extends Client<ConsumerEvents> {
         if (this.state === 'connected') this.native.setKeepAlive(false);
         resolve();
       };
-      if (timeoutMs >= 0) timer = setTimeout(() => this.#wakeReader(), timeoutMs);
+      // Without a deadline, still look again now and then: a lost wakeup then
+      // costs a second, not a consumer that stops reading (and stops serving
+      // its error events) for good.
+      timer = setTimeout(() => this.#wakeReader(), timeoutMs >= 0 ? timeoutMs : IDLE_REPOLL_MS);
+      if (timeoutMs < 0) timer.unref();
     });
   }
 
