@@ -41,7 +41,8 @@ log "built in $((SECONDS - start)) s"
 
 # The addon must really use the shared system library, at the version pkg-config named.
 addon="$work/build/Release/rdkafka_napi.node"
-ldd "$addon" | grep -q 'librdkafka\.so' || die "$addon does not link a shared librdkafka: $(ldd "$addon" | tr '\n' ' ')"
+ldd_output="$(ldd "$addon")"
+grep -q 'librdkafka\.so' <<<"$ldd_output" || die "$addon does not link a shared librdkafka: $(tr '\n' ' ' <<<"$ldd_output")"
 loaded="$(node -e "const m={exports:{}};process.dlopen(m,process.argv[1]);console.log(m.exports.librdkafkaVersion)" "$addon")"
 [[ "$loaded" == "$version" ]] || die "the addon reports librdkafka $loaded, pkg-config says $version"
 log "the addon loads librdkafka $loaded from $(ldd "$addon" | awk '/librdkafka\.so/ { print $3 }')"

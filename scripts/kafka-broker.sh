@@ -258,7 +258,7 @@ node_pid() {
   [[ $pid =~ ^[0-9]+$ ]] || return 1
   kill -0 "$pid" 2>/dev/null || return 1
   if [ -r "/proc/$pid/cmdline" ]; then
-    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF "$(node_dir "$1")/server.properties" || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -F "$(node_dir "$1")/server.properties" >/dev/null || return 1
   fi
   echo "$pid"
 }
@@ -579,7 +579,7 @@ launch_node() { # node
   local i
   for ((i = 0; i < 100; i++)); do
     [ -r "/proc/$pid/cmdline" ] || break
-    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF "$dir/server.properties" && break
+    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -F "$dir/server.properties" >/dev/null && break
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
   done
@@ -601,7 +601,7 @@ wait_ready() {
         return 1
       fi
       if port_in_use "$(port_plain "$n")" &&
-         tail -c +"$(( ${!off_var:-0} + 1 ))" "$dir/server.log" | grep -q 'Kafka Server started'; then
+         tail -c +"$(( ${!off_var:-0} + 1 ))" "$dir/server.log" | grep 'Kafka Server started' >/dev/null; then
         continue
       fi
       pending+=" $n"
