@@ -63,7 +63,11 @@ struct OffThreadJob {
     try {
       owned->deferred.Resolve(owned->settle(Napi::Env(env), *owned->result));
     } catch (const Napi::Error& error) {
-      owned->deferred.Reject(error.Value());
+      try {
+        owned->deferred.Reject(error.Value());
+      } catch (const Napi::Error&) {
+        // JS cannot run any more (a worker being terminated): nobody is left to settle for.
+      }
     }
   }
 
