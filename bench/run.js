@@ -117,6 +117,16 @@ const WORKLOADS = [
   { id: 'produce-p8', kind: 'produce', partitions: 8, size: 100, acks: '1', title: 'Produce, 100 B, 8 partitions, acks=1' },
   { id: 'consume-p1', kind: 'consume', partitions: 1, size: 100, title: 'Consume, 100 B, 1 partition' },
   { id: 'consume-p8', kind: 'consume', partitions: 8, size: 100, title: 'Consume, 100 B, 8 partitions' },
+  // One message per handler call: KafkaJS's eachMessage, our messages() iterator, C's poll loop.
+  {
+    id: 'consume-each-p8',
+    kind: 'consume',
+    handler: 'eachMessage',
+    partitions: 8,
+    size: 100,
+    only: ['rdkafka-napi', 'rdkafka-napi-kafkajs', 'raw-c', 'kafkajs', 'ckjs-kafkajs'],
+    title: 'Consume one message at a time (eachMessage; our native API: messages()), 100 B, 8 partitions',
+  },
   {
     id: 'latency',
     kind: 'latency',
@@ -400,6 +410,7 @@ async function runWorkload(cluster, clusterName, workload, round, clients, resul
       acks: workload.acks ?? '1',
       idempotence: Boolean(workload.idempotence),
       transactionSize: workload.transactionSize,
+      handler: workload.handler,
       mock,
       group: `bench-${process.pid}-${serial}`,
     };

@@ -422,9 +422,16 @@ function kafkaJsWorkloads({ newKafka, newProducer, subscribedConsumer, sender })
     return { ...produced, cleanup: () => producer.disconnect() };
   }
 
+  const eachMessageFeeding = (take) => ({
+    eachMessage: async ({ message }) => {
+      take(message.value);
+    },
+  });
+
   async function consume(config) {
     const consumer = await subscribedConsumer(newKafka(config), config);
-    const counted = await consumeUntilDone(config, (take) => consumer.run(eachBatchFeeding(take)));
+    const feeding = config.handler === 'eachMessage' ? eachMessageFeeding : eachBatchFeeding;
+    const counted = await consumeUntilDone(config, (take) => consumer.run(feeding(take)));
     return { ...counted, cleanup: () => consumer.disconnect() };
   }
 

@@ -110,6 +110,12 @@ async function consume(config) {
   consumer.subscribe([config.topic]);
   // Ending by time or idleness while the loop waits for messages: disconnect ends the loop.
   const counter = new h.ConsumeCounter(config, () => consumer.disconnect());
+  if (config.handler === 'eachMessage') {
+    for await (const message of consumer.messages()) {
+      if (counter.add(message.value)) break;
+    }
+    return { ...counter.result, errors, cleanup: () => consumer.disconnect() };
+  }
   outer: for await (const batch of consumer.batches()) {
     for (const message of batch) {
       if (counter.add(message.value)) break outer;

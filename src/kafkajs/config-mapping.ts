@@ -198,7 +198,8 @@ export interface ProducerConfig {
   idempotent?: boolean;
   transactionalId?: string;
   transactionTimeout?: number;
-  maxInFlightRequests?: number;
+  /** Default 5 (KafkaJS: no limit); null or 0: no limit, as in KafkaJS. */
+  maxInFlightRequests?: number | null;
 }
 
 const PRODUCER_KNOWN = new Set([
@@ -212,6 +213,22 @@ const PRODUCER_KNOWN = new Set([
   'maxInFlightRequests',
 ]);
 
+// librdkafka sends as soon as it can (the facade's linger.ms is 0), so while
+// requests are in flight each message of a send() could be a request of its
+// own; a few in flight make the rest wait and share one, as KafkaJS's one
+// request per send() does. 5 is the Java producer's default. KafkaJS's
+// "falsy: no limit" maps to librdkafka's largest value, except for an
+// idempotent producer, which librdkafka allows 5 at most.
+const DEFAULT_PRODUCER_IN_FLIGHT = 5;
+const UNLIMITED_IN_FLIGHT = 1_000_000;
+
+function producerInFlightLimit(options: ProducerConfig): number {
+  if (options.maxInFlightRequests === undefined) return DEFAULT_PRODUCER_IN_FLIGHT;
+  if (options.maxInFlightRequests) return options.maxInFlightRequests;
+  const idempotent = options.idempotent || options.transactionalId !== undefined;
+  return idempotent ? DEFAULT_PRODUCER_IN_FLIGHT : UNLIMITED_IN_FLIGHT;
+}
+
 export function mapProducerConfig(options: ProducerConfig & Record<string, unknown>): MappedConfig {
   const config: LibrdkafkaConfig = {};
   const unsupported: string[] = [];
@@ -221,9 +238,7 @@ export function mapProducerConfig(options: ProducerConfig & Record<string, unkno
   if (options.idempotent || options.transactionalId !== undefined) config['enable.idempotence'] = true;
   if (options.transactionalId !== undefined) config['transactional.id'] = options.transactionalId;
   if (options.transactionTimeout !== undefined) config['transaction.timeout.ms'] = options.transactionTimeout;
-  if (options.maxInFlightRequests !== undefined && options.maxInFlightRequests !== null) {
-    config['max.in.flight.requests.per.connection'] = options.maxInFlightRequests;
-  }
+  config['max.in.flight.requests.per.connection'] = producerInFlightLimit(options);
   if (options.retry?.retries !== undefined) config['message.send.max.retries'] = options.retry.retries;
   mapRetry(options.retry, 'producer retry', config, unsupported);
   for (const key of Object.keys(options)) {

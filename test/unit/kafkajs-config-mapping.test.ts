@@ -119,7 +119,21 @@ describe('producer and consumer options', () => {
       'message.send.max.retries': 3,
     });
     expect(unsupported).toEqual([]);
-    expect(mapProducerConfig({ transactionalId: 'tx' }).config).toEqual({ 'enable.idempotence': true, 'transactional.id': 'tx' });
+    expect(mapProducerConfig({ transactionalId: 'tx' }).config).toEqual({
+      'enable.idempotence': true,
+      'transactional.id': 'tx',
+      'max.in.flight.requests.per.connection': 5,
+    });
+  });
+
+  it("limits a producer to 5 requests in flight unless told otherwise; KafkaJS's falsy means no limit", () => {
+    const inFlight = (options: object) => mapProducerConfig(options).config['max.in.flight.requests.per.connection'];
+    expect(inFlight({})).toBe(5);
+    expect(inFlight({ maxInFlightRequests: 1 })).toBe(1);
+    expect(inFlight({ maxInFlightRequests: 20 })).toBe(20);
+    expect(inFlight({ maxInFlightRequests: null })).toBe(1_000_000);
+    expect(inFlight({ maxInFlightRequests: 0 })).toBe(1_000_000);
+    expect(inFlight({ maxInFlightRequests: null, idempotent: true })).toBe(5); // librdkafka's most for idempotence
   });
 
   it('maps the consumer options', () => {
