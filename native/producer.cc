@@ -56,21 +56,28 @@ Producer::Producer(const Napi::CallbackInfo& info)
   info.This().As<Napi::Object>().Set("produce", Napi::Value(env, fast));
 }
 
-// produce(topicIndex, partition, value[, key]) -> error code (0: enqueued).
+// produce(topicIndex, partition, value[, key[, messageId]]) -> error code (0: enqueued).
 // Without the fourth argument the key is null: most fire-and-forget messages
-// have none, and reading an absent one costs two failed type probes.
+// have none, and reading an absent one costs two failed type probes. The
+// fifth, for send() and sendBatch(), comes back in the message's report.
 // Returns codes instead of throwing: the hot path stays branch-light and the
 // TypeScript layer turns a non-zero code into a KafkaError with context.
 // Plain N-API, no ObjectWrap: the instance comes as callback data.
 napi_value Producer::FastProduce(napi_env env, napi_callback_info cbinfo) {
-  size_t argc = 4;
-  napi_value argv[4];
+  size_t argc = 5;
+  napi_value argv[5];
   void* data;
   napi_get_cb_info(env, cbinfo, &argc, argv, nullptr, &data);
   auto* self = static_cast<Producer*>(data);
   rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__STATE;
-  if (argc == 3 || argc == 4) {
-    err = self->Enqueue(env, argv[0], argv[1], argv[2], argc == 4 ? argv[3] : nullptr, 0, nullptr, nullptr);
+  void* opaque = nullptr;
+  if (argc == 5) {
+    double message_id = 0;
+    napi_get_value_double(env, argv[4], &message_id);
+    opaque = reinterpret_cast<void*>(static_cast<uintptr_t>(message_id));
+  }
+  if (argc >= 3) {
+    err = self->Enqueue(env, argv[0], argv[1], argv[2], argc >= 4 ? argv[3] : nullptr, 0, opaque, nullptr);
   }
   napi_value result;
   napi_create_int32(env, err, &result);

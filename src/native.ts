@@ -43,7 +43,7 @@ export interface NativeClient extends NativeOAuthBearerTarget {
 
 export interface NativeProducer extends NativeClient {
   topicIndex(name: string): number;
-  produce(topicIndex: number, partition: number, value: unknown, key?: unknown): number;
+  produce(topicIndex: number, partition: number, value: unknown, key?: unknown, messageId?: number): number;
   produceWithExtras(
     topicIndex: number,
     partition: number,

@@ -73,6 +73,7 @@ export interface DisconnectOptions {
 
 /** The messages of one sendBatch(): settled together once each has its report. */
 interface BatchTracker {
+  serial: number;
   reports: DeliveryReport[];
   pending: number;
   error?: KafkaError;
@@ -83,9 +84,6 @@ interface BatchTracker {
 interface TrackedMessage {
   resolve?: (report: DeliveryReport) => void;
   reject?: (error: KafkaError) => void;
-  /** Set for a message of sendBatch(): where its report goes. */
-  batch?: BatchTracker;
-  index?: number;
   opaque?: unknown;
   /** Set while someone subscribes to the produce channel (src/diagnostics.ts). */
   trace?: ProduceTraceContext;
@@ -101,11 +99,19 @@ export type FlushOptions = AbortOptions;
 const REPORT = DELIVERY_REPORT;
 const REPORT_CAPACITY = 16384;
 const UNASSIGNED_PARTITION = -1;
+// A sendBatch() message's id says its batch and its place there, so a batch
+// costs one map entry instead of one per message: BATCH_IDS + serial * BATCH_SPAN
+// + index (exact in a double below 2^53). Single sends count up from 1, far below.
+const BATCH_IDS = 2 ** 52;
+const BATCH_SPAN = 2 ** 20;
+const MAX_BATCH_SERIAL = (2 ** 53 - BATCH_IDS) / BATCH_SPAN - 1;
 
 export class Producer extends Client<ProducerEvents> {
   protected readonly native: NativeProducer;
   readonly #reports = new Float64Array(REPORT_CAPACITY * REPORT.stride);
   readonly #tracked = new Map<number, TrackedMessage>();
+  readonly #batches = new Map<number, BatchTracker>();
+  #lastBatchSerial = 0;
   readonly #topicIndexes = new Map<string, number>();
   readonly #topicNames: string[] = [];
   #roomWaiters: Array<() => void> = [];
@@ -233,27 +239,45 @@ export class Producer extends Client<ProducerEvents> {
     // Traced messages each get their own context: send() does that.
     if (isTraced(tracing.produce)) return withAbort('sendBatch', Promise.all(messages.map((m) => this.send(m))), signal);
     if (messages.length === 0) return Promise.resolve([]);
+    if (messages.length > BATCH_SPAN) {
+      const parts: Array<Promise<DeliveryReport[]>> = [];
+      for (let i = 0; i < messages.length; i += BATCH_SPAN) parts.push(this.sendBatch(messages.slice(i, i + BATCH_SPAN)));
+      return withAbort(
+        'sendBatch',
+        Promise.all(parts).then((reports) => reports.flat()),
+        signal,
+      );
+    }
     const sent = new Promise<DeliveryReport[]>((resolve, reject) => {
-      const batch: BatchTracker = { reports: new Array(messages.length), pending: messages.length, resolve, reject };
+      this.#lastBatchSerial = this.#lastBatchSerial === MAX_BATCH_SERIAL ? 1 : this.#lastBatchSerial + 1;
+      const serial = this.#lastBatchSerial;
+      const firstId = BATCH_IDS + serial * BATCH_SPAN;
+      const batch: BatchTracker = { serial, reports: new Array(messages.length), pending: messages.length, resolve, reject };
+      this.#batches.set(serial, batch);
+      // A message refused at enqueue rejects the batch; those after it never go.
+      const refuse = (from: number, error: unknown): void => {
+        batch.pending -= messages.length - from;
+        if (batch.pending === 0) this.#batches.delete(serial);
+        reject(error);
+      };
       const enqueueFrom = (start: number): void => {
         for (let i = start; i < messages.length; i++) {
-          const messageId = ++this.#nextMessageId;
           let errno: number;
           try {
-            this.#tracked.set(messageId, { batch, index: i });
-            errno = this.#enqueue(messages[i], messageId);
+            errno = this.#enqueue(messages[i], firstId + i);
           } catch (error) {
-            this.#tracked.delete(messageId);
-            reject(error);
+            refuse(i, error);
             return;
           }
           if (errno === 0) continue;
-          this.#tracked.delete(messageId);
           if (errno === ErrorCodes._QUEUE_FULL) {
-            this.#waitForRoom().then(() => enqueueFrom(i), reject);
+            this.#waitForRoom().then(
+              () => enqueueFrom(i),
+              (error) => refuse(i, error),
+            );
             return;
           }
-          reject(this.#produceError(errno, messages[i]));
+          refuse(i, this.#produceError(errno, messages[i]));
           return;
         }
       };
@@ -447,11 +471,13 @@ export class Producer extends Client<ProducerEvents> {
     const partition = message.partition ?? UNASSIGNED_PARTITION;
     if (partition !== UNASSIGNED_PARTITION) expectInteger('message.partition', partition, 0, 2 ** 31 - 1);
     let errno: number;
-    if (message.headers === undefined && message.timestamp === undefined && message.opaque === undefined && messageId === 0) {
-      errno =
-        message.key === undefined
-          ? this.native.produce(topicIndex, partition, message.value)
-          : this.native.produce(topicIndex, partition, message.value, message.key);
+    if (message.headers === undefined && message.timestamp === undefined && message.opaque === undefined) {
+      if (messageId !== 0) errno = this.native.produce(topicIndex, partition, message.value, message.key, messageId);
+      else
+        errno =
+          message.key === undefined
+            ? this.native.produce(topicIndex, partition, message.value)
+            : this.native.produce(topicIndex, partition, message.value, message.key);
     } else {
       let opaqueId = messageId;
       if (opaqueId === 0 && message.opaque !== undefined) {
@@ -519,7 +545,7 @@ export class Producer extends Client<ProducerEvents> {
     this.#delivered += count - failed;
     this.#failed += failed;
     const wantEvents = this.listenerCount('delivery-report') > 0;
-    if (wantEvents || this.#tracked.size > 0 || failures !== undefined) {
+    if (wantEvents || this.#tracked.size > 0 || this.#batches.size > 0 || failures !== undefined) {
       const failureByIndex = new Map<number, unknown[]>();
       if (failures) for (const failure of failures) failureByIndex.set(failure[0] as number, failure);
       const slab = this.#reports;
@@ -527,8 +553,9 @@ export class Producer extends Client<ProducerEvents> {
         const base = i * REPORT.stride;
         const messageId = slab[base + REPORT.messageId];
         const errno = slab[base + REPORT.errno];
-        const tracked = messageId === 0 ? undefined : this.#tracked.get(messageId);
-        if (tracked === undefined && errno === 0 && !wantEvents) continue;
+        const batch = messageId >= BATCH_IDS ? this.#batches.get(Math.floor((messageId - BATCH_IDS) / BATCH_SPAN)) : undefined;
+        const tracked = messageId === 0 || batch !== undefined ? undefined : this.#tracked.get(messageId);
+        if (tracked === undefined && batch === undefined && errno === 0 && !wantEvents) continue;
         if (tracked !== undefined) this.#tracked.delete(messageId);
         const report: DeliveryReport = {
           topic: this.#topicNames[slab[base + REPORT.topicIndex]],
@@ -546,24 +573,25 @@ export class Producer extends Client<ProducerEvents> {
             `Delivery to ${report.topic}[${report.partition}] failed: ${String(failure?.[3] ?? '')}`,
           );
         }
-        this.#settle(report, tracked, wantEvents);
+        if (batch !== undefined) this.#settleInBatch(batch, (messageId - BATCH_IDS) % BATCH_SPAN, report);
+        else this.#settle(report, tracked, wantEvents);
       }
     }
     for (const wake of this.#roomWaiters.splice(0)) wake();
     if (this.native.inFlight() === 0) for (const wake of this.#drainWaiters.splice(0)) wake();
   }
 
-  #settle(report: DeliveryReport, tracked: TrackedMessage | undefined, wantEvents: boolean): void {
-    if (tracked?.batch !== undefined) {
-      const batch = tracked.batch;
-      batch.reports[tracked.index!] = report;
-      if (report.error) batch.error ??= report.error;
-      if (--batch.pending === 0) {
-        if (batch.error) batch.reject(batch.error);
-        else batch.resolve(batch.reports);
-      }
-      return;
+  #settleInBatch(batch: BatchTracker, index: number, report: DeliveryReport): void {
+    batch.reports[index] = report;
+    if (report.error) batch.error ??= report.error;
+    if (--batch.pending === 0) {
+      this.#batches.delete(batch.serial);
+      if (batch.error) batch.reject(batch.error);
+      else batch.resolve(batch.reports);
     }
+  }
+
+  #settle(report: DeliveryReport, tracked: TrackedMessage | undefined, wantEvents: boolean): void {
     if (tracked?.trace !== undefined) finishProduceTrace(tracked.trace, report);
     if (tracked?.resolve) {
       if (report.error) tracked.reject!(report.error);
@@ -594,8 +622,11 @@ export class Producer extends Client<ProducerEvents> {
       const error = KafkaError.fromCode(ErrorCodes._DESTROY, 'Producer closed before the delivery report arrived');
       if (tracked.trace !== undefined) finishProduceTrace(tracked.trace, { ...UNDELIVERED, topic: tracked.trace.topic, error });
       tracked.reject?.(error);
-      tracked.batch?.reject(error);
     }
+    for (const batch of this.#batches.values()) {
+      batch.reject(KafkaError.fromCode(ErrorCodes._DESTROY, 'Producer closed before the delivery report arrived'));
+    }
+    this.#batches.clear();
   }
 }
 

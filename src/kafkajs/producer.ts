@@ -368,23 +368,28 @@ function toHeaders(headers: IHeaders): MessageHeaders {
 }
 
 // One entry per topic-partition, with the first offset this send wrote there.
+// (Keyed by topic, then partition: no string built per message.)
 function toRecordMetadata(reports: DeliveryReport[]): RecordMetadata[] {
-  const byPartition = new Map<string, RecordMetadata & { first: number }>();
+  const byTopic = new Map<string, Map<number, RecordMetadata & { first: number }>>();
+  const entries: Array<RecordMetadata & { first: number }> = [];
   for (const report of reports) {
-    const key = `${report.topic}\0${report.partition}`;
-    const entry = byPartition.get(key);
+    let partitions = byTopic.get(report.topic);
+    if (partitions === undefined) byTopic.set(report.topic, (partitions = new Map()));
+    const entry = partitions.get(report.partition);
     if (entry === undefined) {
-      byPartition.set(key, {
+      const created = {
         topicName: report.topic,
         partition: report.partition,
         errorCode: 0,
         first: report.offset,
         logAppendTime: '-1',
         logStartOffset: '-1',
-      });
+      };
+      partitions.set(report.partition, created);
+      entries.push(created);
     } else if (report.offset < entry.first) entry.first = report.offset;
   }
-  return [...byPartition.values()].map(({ first, ...entry }) => ({ ...entry, baseOffset: String(first) }));
+  return entries.map(({ first, ...entry }) => ({ ...entry, baseOffset: String(first) }));
 }
 
 // KafkaJS writes one send() as one request per broker, so a retry keeps the

@@ -92,6 +92,36 @@ describe.each(targets())('Producer on $name', ({ start }) => {
     await producer.disconnect();
   });
 
+  it('keeps concurrent sendBatch() and send() calls apart, and fails every batch still queued at disconnect', async () => {
+    const topics = [uniqueTopic('batches-a'), uniqueTopic('batches-b')];
+    for (const topic of topics) await cluster.createTopic(topic, 1);
+    const producer = await connected({ 'linger.ms': 5 });
+    const batches = Array.from({ length: 20 }, (_, b) =>
+      producer.sendBatch(Array.from({ length: 50 }, (_, i) => ({ topic: topics[b % 2], value: `${b}-${i}` }))),
+    );
+    const singles = Array.from({ length: 20 }, (_, i) => producer.send({ topic: topics[0], value: `single-${i}` }));
+    const [batchReports, singleReports] = await Promise.all([Promise.all(batches), Promise.all(singles)]);
+    batchReports.forEach((reports, b) => {
+      expect(reports).toHaveLength(50);
+      expect(reports.every((report) => report.topic === topics[b % 2] && report.error === undefined)).toBe(true);
+      // One batch is enqueued in one go: consecutive offsets, in message order.
+      expect(reports.map((report) => report.offset - reports[0].offset)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    });
+    expect(singleReports.every((report) => report.topic === topics[0] && report.error === undefined)).toBe(true);
+    const offsetsOfA = [...batchReports.filter((_, b) => b % 2 === 0).flat(), ...singleReports].map((r) => r.offset);
+    expect(new Set(offsetsOfA).size).toBe(10 * 50 + 20);
+    await producer.disconnect();
+
+    const lingering = await connected({ 'linger.ms': 60_000 });
+    const queued = [0, 1, 2].map(() => lingering.sendBatch([{ topic: topics[1], value: 'never sent' }]));
+    const outcomes = Promise.allSettled(queued);
+    await lingering.disconnect({ timeoutMs: 0 });
+    for (const outcome of await outcomes) {
+      expect(outcome.status).toBe('rejected');
+      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(KafkaError);
+    }
+  });
+
   it('resolves an awaited send() without any poll interval (linger.ms=0)', async () => {
     const topic = uniqueTopic('latency');
     await cluster.createTopic(topic, 1);
