@@ -34,9 +34,6 @@
         "native/wire_layout.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
-      # NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS: a call into JS made while a worker is
-      # being terminated fails; node-addon-api then throws (caught by us) instead of
-      # aborting the whole process.
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],

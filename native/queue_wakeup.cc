@@ -74,6 +74,10 @@ void QueueWakeup::OnCheck(uv_check_t* handle) {
   try {
     self->on_ready_(env);
   } catch (const Napi::Error& error) {
+    // Also what a call into a worker being terminated throws: binding.gyp
+    // defines NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS, so node-addon-api throws
+    // there instead of aborting the process, and napi_fatal_exception then
+    // does nothing.
     napi_fatal_exception(env, error.Value());
   }
 }
