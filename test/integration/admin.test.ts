@@ -38,7 +38,7 @@ describe('AdminClient on the real broker', () => {
     cluster = await startKafkaTarget();
     admin = new AdminClient({ 'bootstrap.servers': cluster.bootstrapServers });
     await admin.connect();
-    producer = new Producer({ 'bootstrap.servers': cluster.bootstrapServers, 'linger.ms': 2 });
+    producer = new Producer({ 'bootstrap.servers': cluster.bootstrapServers, 'linger.ms': 2, 'enable.idempotence': true }); // in order even when a fresh topic's first request is retried
     await producer.connect();
   });
   afterAll(async () => {
