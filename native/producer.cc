@@ -71,7 +71,7 @@ napi_value Producer::FastProduce(napi_env env, napi_callback_info cbinfo) {
   auto* self = static_cast<Producer*>(data);
   rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__STATE;
   void* opaque = nullptr;
-  if (argc == 5) {
+  if (argc >= 5) {
     double message_id = 0;
     napi_get_value_double(env, argv[4], &message_id);
     opaque = reinterpret_cast<void*>(static_cast<uintptr_t>(message_id));

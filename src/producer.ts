@@ -249,8 +249,7 @@ export class Producer extends Client<ProducerEvents> {
       );
     }
     const sent = new Promise<DeliveryReport[]>((resolve, reject) => {
-      this.#lastBatchSerial = this.#lastBatchSerial === MAX_BATCH_SERIAL ? 1 : this.#lastBatchSerial + 1;
-      const serial = this.#lastBatchSerial;
+      const serial = this.#nextBatchSerial();
       const firstId = BATCH_IDS + serial * BATCH_SPAN;
       const batch: BatchTracker = { serial, reports: new Array(messages.length), pending: messages.length, resolve, reject };
       this.#batches.set(serial, batch);
@@ -579,6 +578,14 @@ export class Producer extends Client<ProducerEvents> {
     }
     for (const wake of this.#roomWaiters.splice(0)) wake();
     if (this.native.inFlight() === 0) for (const wake of this.#drainWaiters.splice(0)) wake();
+  }
+
+  // After a wrap, a serial still in flight is skipped: its ids are taken.
+  #nextBatchSerial(): number {
+    do {
+      this.#lastBatchSerial = this.#lastBatchSerial === MAX_BATCH_SERIAL ? 1 : this.#lastBatchSerial + 1;
+    } while (this.#batches.has(this.#lastBatchSerial));
+    return this.#lastBatchSerial;
   }
 
   #settleInBatch(batch: BatchTracker, index: number, report: DeliveryReport): void {

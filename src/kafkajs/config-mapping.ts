@@ -222,10 +222,9 @@ const PRODUCER_KNOWN = new Set([
 const DEFAULT_PRODUCER_IN_FLIGHT = 5;
 const UNLIMITED_IN_FLIGHT = 1_000_000;
 
-function producerInFlightLimit(options: ProducerConfig): number {
-  if (options.maxInFlightRequests === undefined) return DEFAULT_PRODUCER_IN_FLIGHT;
-  if (options.maxInFlightRequests) return options.maxInFlightRequests;
-  const idempotent = options.idempotent || options.transactionalId !== undefined;
+function producerInFlightLimit(maxInFlightRequests: number | null | undefined, idempotent: boolean): number {
+  if (maxInFlightRequests === undefined) return DEFAULT_PRODUCER_IN_FLIGHT;
+  if (maxInFlightRequests) return maxInFlightRequests;
   return idempotent ? DEFAULT_PRODUCER_IN_FLIGHT : UNLIMITED_IN_FLIGHT;
 }
 
@@ -235,10 +234,11 @@ export function mapProducerConfig(options: ProducerConfig & Record<string, unkno
   if (options.metadataMaxAge !== undefined) config['topic.metadata.refresh.interval.ms'] = options.metadataMaxAge;
   if (options.allowAutoTopicCreation !== undefined) config['allow.auto.create.topics'] = options.allowAutoTopicCreation;
   // A transactional producer is idempotent, as in KafkaJS.
-  if (options.idempotent || options.transactionalId !== undefined) config['enable.idempotence'] = true;
+  const idempotent = Boolean(options.idempotent) || options.transactionalId !== undefined;
+  if (idempotent) config['enable.idempotence'] = true;
   if (options.transactionalId !== undefined) config['transactional.id'] = options.transactionalId;
   if (options.transactionTimeout !== undefined) config['transaction.timeout.ms'] = options.transactionTimeout;
-  config['max.in.flight.requests.per.connection'] = producerInFlightLimit(options);
+  config['max.in.flight.requests.per.connection'] = producerInFlightLimit(options.maxInFlightRequests, idempotent);
   if (options.retry?.retries !== undefined) config['message.send.max.retries'] = options.retry.retries;
   mapRetry(options.retry, 'producer retry', config, unsupported);
   for (const key of Object.keys(options)) {
