@@ -7,6 +7,11 @@
 #         (with --print-flags: the content of <prefix>/link-flags.txt).
 # stderr: everything else.
 #
+# Cross builds: RDKAFKA_NAPI_CROSS_HOST=aarch64-linux-gnu builds for that GNU
+# triplet with its Debian cross toolchain (${triplet}-gcc, -ar, -ranlib) and the
+# multiarch -dev packages of that architecture (e.g. libssl-dev:arm64); the
+# check program then runs under qemu user-mode emulation (qemu-user-static).
+#
 # The prefix is cached outside the clone (see deps/README.md) and contains
 #   include/librdkafka/rdkafka.h, include/librdkafka/rdkafka_mock.h
 #   lib/librdkafka.a          static, compiled with -fPIC
@@ -57,6 +62,17 @@ case "${1:-}" in
   *) die "unknown argument '$1' (usage: bash deps/build-librdkafka.sh [--print-flags])" ;;
 esac
 
+CROSS_HOST="${RDKAFKA_NAPI_CROSS_HOST:-}"
+if [[ -n "$CROSS_HOST" ]]; then
+  [[ "$CROSS_HOST" =~ ^[a-z0-9_]+-[a-z0-9_]+-[a-z0-9_]+$ ]] \
+    || die "RDKAFKA_NAPI_CROSS_HOST=$CROSS_HOST is not a GNU triplet such as aarch64-linux-gnu"
+  CC="${CC:-$CROSS_HOST-gcc}"
+  export AR="${AR:-$CROSS_HOST-ar}" RANLIB="${RANLIB:-$CROSS_HOST-ranlib}" CXX="${CXX:-$CROSS_HOST-g++}"
+  # pkg-config must see only the target architecture's .pc files.
+  export PKG_CONFIG_LIBDIR="/usr/lib/$CROSS_HOST/pkgconfig:/usr/share/pkgconfig"
+  # What runs the check program: the emulator of the triplet's CPU.
+  CROSS_RUNNER="${RDKAFKA_NAPI_CROSS_RUNNER:-qemu-${CROSS_HOST%%-*}-static}"
+fi
 CC="${CC:-cc}"
 # Our changes to librdkafka, applied in name order (each says why at its top).
 PATCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/patches"
@@ -76,10 +92,17 @@ CONFIGURE_FLAGS=(
 
 # ---------------------------------------------------------------- prerequisites
 check_prerequisites() {
-  local missing=() pkgs=()
+  local missing=() pkgs=() cross_arch=""
+  [[ -z "$CROSS_HOST" ]] || cross_arch="$(dpkg-architecture -t"$CROSS_HOST" -qDEB_HOST_ARCH 2>/dev/null || echo "${CROSS_HOST%%-*}")"
   add() { missing+=("$1"); pkgs+=("$2"); }
 
-  command -v "$CC" >/dev/null 2>&1 || add "a C compiler ($CC)" gcc
+  if [[ -n "$CROSS_HOST" ]]; then
+    command -v "$CC" >/dev/null 2>&1 || add "the cross compiler $CC" "gcc-$CROSS_HOST"
+    command -v "$AR" >/dev/null 2>&1 || add "the cross binutils ($AR)" "binutils-$CROSS_HOST"
+    command -v "${CROSS_RUNNER%% *}" >/dev/null 2>&1 || add "an emulator to run $CROSS_HOST programs ($CROSS_RUNNER)" qemu-user-static
+  else
+    command -v "$CC" >/dev/null 2>&1 || add "a C compiler ($CC)" gcc
+  fi
   command -v make >/dev/null 2>&1 || add "make" make
   command -v pkg-config >/dev/null 2>&1 || add "pkg-config" pkg-config
   command -v ar >/dev/null 2>&1 || add "ar (binutils)" binutils
@@ -97,8 +120,13 @@ check_prerequisites() {
                 "sasl/sasl.h:libsasl2-dev:Cyrus SASL headers"; do
       IFS=: read -r header pkg what <<<"$spec"
       printf '#include <%s>\n' "$header" | "$CC" -E -x c - >/dev/null 2>&1 \
-        || add "$pkg ($what)" "$pkg"
+        || add "$pkg ($what)" "$pkg${cross_arch:+:$cross_arch}"
     done
+    # The target's shared SASL library (its -dev package is not co-installable
+    # across architectures on Debian 12, but its headers are the same).
+    if [[ -n "$CROSS_HOST" && ! -e "/usr/lib/$CROSS_HOST/libsasl2.so.2" ]]; then
+      add "libsasl2-2:$cross_arch (the target's Cyrus SASL library)" "libsasl2-2:$cross_arch"
+    fi
   fi
 
   if ((${#missing[@]})); then
@@ -383,7 +411,8 @@ build_curl() { # DEST
   tar -xf "$tarball" -C "$csrc" --strip-components=1
   [[ -x "$csrc/configure" ]] || die "unexpected curl tarball layout (no configure)"
   log "curl $CURL_VERSION configure: ${CURL_CONFIGURE_FLAGS[*]}"
-  if ! (cd "$csrc" && CC="$CC" CFLAGS="-O2 -fPIC" ./configure --prefix="$dest" "${CURL_CONFIGURE_FLAGS[@]}") \
+  if ! (cd "$csrc" && CC="$CC" CFLAGS="-O2 -fPIC" ./configure --prefix="$dest" ${CROSS_HOST:+--host="$CROSS_HOST"} \
+          "${CURL_CONFIGURE_FLAGS[@]}") \
        >"$WORK/curl-configure.log" 2>&1; then
     tail -n 40 "$WORK/curl-configure.log" >&2
     die "curl's configure failed (log above)"
@@ -418,8 +447,10 @@ compute_link_flags() { # SRC CURL_PREFIX
   # Order matters for static archives: users before the libraries they use.
   for name in ssl crypto zstd lz4 z; do flags+=("$(static_or_dynamic "$name")"); done
   # Cyrus SASL loads its mechanisms as plugins linked against the shared
-  # libsasl2, so it is always linked dynamically.
-  flags+=(-lsasl2 -lpthread -ldl -lm)
+  # libsasl2, so it is always linked dynamically. A cross build names the
+  # runtime library itself: the target's -dev package (libsasl2.so) is absent.
+  if [[ -n "$CROSS_HOST" ]]; then flags+=(-l:libsasl2.so.2); else flags+=(-lsasl2); fi
+  flags+=(-lpthread -ldl -lm)
   if grep -q -- '-lrt' "$1/Makefile.config" 2>/dev/null; then flags+=(-lrt); fi
   printf '%s\n' "${flags[*]}"
 }
@@ -492,7 +523,7 @@ verify_prefix() { # PREFIX LINK_FLAGS_FILE
     cat "$dir/link.log" >&2
     die "test program does not link against librdkafka.a + link-flags.txt"
   fi
-  if ! out="$("$dir/probe" 2>"$dir/run.log")"; then
+  if ! out="$(${CROSS_RUNNER:-} "$dir/probe" 2>"$dir/run.log")"; then
     cat "$dir/run.log" >&2
     die "test program failed"
   fi
@@ -544,8 +575,17 @@ rm -rf "$STAGE"
 build_curl "$STAGE/curl"
 curl_stage="$STAGE/curl"
 
-log "configure: ${CONFIGURE_FLAGS[*]} CFLAGS='$BUILD_CFLAGS'"
-if ! (cd "$src" && CC="$CC" CFLAGS="$BUILD_CFLAGS" CPPFLAGS="-I$curl_stage/include" LDFLAGS="-L$curl_stage/lib" \
+# A cross build's configure links its checks with -lsasl2: give it the
+# target's runtime library under the linker name its -dev package would add.
+link_dirs="-L$curl_stage/lib"
+if [[ -n "$CROSS_HOST" ]]; then
+  mkdir -p "$WORK/cross-lib"
+  ln -s "/usr/lib/$CROSS_HOST/libsasl2.so.2" "$WORK/cross-lib/libsasl2.so"
+  link_dirs+=" -L$WORK/cross-lib"
+fi
+
+log "configure: ${CONFIGURE_FLAGS[*]} CFLAGS='$BUILD_CFLAGS'${CROSS_HOST:+ for $CROSS_HOST}"
+if ! (cd "$src" && CC="$CC" CFLAGS="$BUILD_CFLAGS" CPPFLAGS="-I$curl_stage/include" LDFLAGS="$link_dirs" \
         PKG_CONFIG_PATH="$curl_stage/lib/pkgconfig" ./configure --prefix="$PREFIX" "${CONFIGURE_FLAGS[@]}") \
      >"$WORK/configure.log" 2>&1; then
   tail -n 40 "$WORK/configure.log" >&2

@@ -5,6 +5,7 @@
 //
 //   npm run prebuildify                    # this machine's platform and libc
 //   npm run prebuildify -- --quiet         # extra arguments go to prebuildify
+//   npm run prebuildify -- --arch arm64    # cross-compiled for linux-arm64 (glibc)
 //
 // Headers: node-gyp gets --nodedir (npm_config_nodedir, else the running
 // Node's own include/node) and downloads nothing (RDKAFKA_NAPI_DOWNLOAD_HEADERS=1
@@ -43,6 +44,51 @@ function nodeDir() {
   );
 }
 
+// Another CPU than this machine's: Debian's cross toolchain of that GNU
+// triplet builds librdkafka and the addon (multiarch -dev packages of the
+// target architecture provide the static OpenSSL, zstd, lz4 and zlib).
+const CROSS_TRIPLETS = { arm64: 'aarch64-linux-gnu' };
+
+function targetArch(args) {
+  const index = args.findIndex((arg) => arg === '--arch' || arg.startsWith('--arch='));
+  if (index === -1) return process.arch;
+  return args[index].includes('=') ? args[index].slice('--arch='.length) : args[index + 1];
+}
+
+function crossEnvironment(arch) {
+  if (arch === process.arch) return {};
+  const triplet = CROSS_TRIPLETS[arch];
+  if (process.platform !== 'linux' || process.arch !== 'x64' || !triplet) {
+    const known = Object.keys(CROSS_TRIPLETS).map((name) => `linux-${name}`);
+    fail(
+      `cannot cross-compile for ${process.platform}-${arch} from ${process.platform}-${process.arch}; known: linux-x64 -> ${known.join(', ')}`,
+    );
+  }
+  // node-gyp's Makefile takes its tools from these; --arch only names the target.
+  return {
+    RDKAFKA_NAPI_CROSS_HOST: triplet,
+    CC: `${triplet}-gcc`,
+    CXX: `${triplet}-g++`,
+    LINK: `${triplet}-g++`,
+    AR: `${triplet}-ar`,
+  };
+}
+
+// A cross build runs in a copy of the sources (build/cross-<arch>/) so that
+// build/Release keeps this machine's addon, which checkouts and tests load.
+function crossBuildDirectory(arch) {
+  const dir = path.join(root, 'build', `cross-${arch}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  for (const entry of ['binding.gyp', 'package.json', 'native']) {
+    fs.cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
+  }
+  return dir;
+}
+
+const arch = targetArch(process.argv.slice(2));
+const crossEnv = crossEnvironment(arch);
+
 // librdkafka: RDKAFKA_NAPI_LIBRDKAFKA_PREFIX if given (e.g. a pipeline that
 // built it separately), else deps/build-librdkafka.sh (cached).
 function librdkafkaPrefix() {
@@ -50,6 +96,7 @@ function librdkafkaPrefix() {
   const built = spawnSync('bash', [path.join(root, 'deps', 'build-librdkafka.sh')], {
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
+    env: { ...process.env, ...crossEnv },
   });
   if (built.error) fail(`cannot run deps/build-librdkafka.sh: ${built.error.message}`);
   if (built.status !== 0) process.exit(built.status ?? 1);
@@ -71,6 +118,9 @@ const args = [
   ...(platform === 'linux' ? ['--tag-libc'] : []),
   '--target',
   `node@${process.versions.node}`,
+  ...(crossEnv.RDKAFKA_NAPI_CROSS_HOST
+    ? ['--cwd', crossBuildDirectory(arch), '--out', root, '--strip-bin', `${crossEnv.RDKAFKA_NAPI_CROSS_HOST}-strip`]
+    : []),
   ...process.argv.slice(2),
 ];
 console.error(
@@ -81,6 +131,7 @@ const result = spawnSync(process.execPath, args, {
   stdio: 'inherit',
   env: {
     ...process.env,
+    ...crossEnv,
     RDKAFKA_NAPI_LIBRDKAFKA_PREFIX: prefix,
     // node-gyp reads npm_config_* like its own flags: build against these
     // headers, no download.

@@ -3,13 +3,14 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
+import { runtimeProcess } from './node-process';
+
 const root = path.resolve(__dirname, '..', '..');
 
 /** tsc's output for test/types/<file>; empty when it compiles cleanly. */
 export function typeCheck(file: string): { output: string; status: number | null } {
   const result = spawnSync(
-    process.execPath,
-    [
+    ...runtimeProcess([
       require.resolve('typescript/bin/tsc'),
       '--noEmit',
       '--strict',
@@ -24,7 +25,7 @@ export function typeCheck(file: string): { output: string; status: number | null
       '--skipLibCheck',
       '--esModuleInterop',
       path.join(root, 'test', 'types', file),
-    ],
+    ]),
     { encoding: 'utf8', timeout: 120_000 },
   );
   return { output: result.stdout + result.stderr, status: result.status };

@@ -6,10 +6,12 @@ import path from 'node:path';
 
 import { expect, it } from 'vitest';
 
+import { runtimeProcess } from '../support/node-process';
+
 const root = path.resolve(__dirname, '..', '..');
 
 it('docs/configuration.md is what scripts/generate-config-docs.js makes from the linked librdkafka', () => {
-  const result = spawnSync(process.execPath, [path.join(root, 'scripts', 'generate-config-docs.js'), '--check'], {
+  const result = spawnSync(...runtimeProcess([path.join(root, 'scripts', 'generate-config-docs.js'), '--check']), {
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -18,8 +20,9 @@ it('docs/configuration.md is what scripts/generate-config-docs.js makes from the
 });
 
 it('the TypeDoc API reference builds without warnings', () => {
-  const typedoc = path.join(path.dirname(require.resolve('typedoc/package.json')), 'bin', 'typedoc');
-  const result = spawnSync(process.execPath, [typedoc, '--emit', 'none', '--treatWarningsAsErrors'], {
+  // Its CLI itself, not bin/typedoc, which only forks it (to restart in watch mode).
+  const typedoc = path.join(path.dirname(require.resolve('typedoc/package.json')), 'dist', 'cli.js');
+  const result = spawnSync(...runtimeProcess([typedoc, '--emit', 'none', '--treatWarningsAsErrors']), {
     cwd: root,
     encoding: 'utf8',
     timeout: 180_000,

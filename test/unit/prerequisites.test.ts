@@ -8,6 +8,8 @@ import path from 'node:path';
 
 import { expect, it } from 'vitest';
 
+import { runtimeProcess } from '../support/node-process';
+
 const root = path.resolve(__dirname, '..', '..');
 const script = path.join(root, 'scripts', 'prerequisites.js');
 const { PROBES, readmePackages } = require(script) as { PROBES: Record<string, unknown>; readmePackages: () => string[] };
@@ -25,14 +27,14 @@ it('.ci/run installs exactly that list (it reads it from the script) and npm tes
   const ci = fs.readFileSync(path.join(root, '.ci', 'run'), 'utf8');
   expect(ci).toContain('mapfile -t prerequisites < <(node scripts/prerequisites.js --packages)');
   expect(ci).toContain(['install_missing "$', '{prerequisites[@]}"'].join(''));
-  const printed = spawnSync(process.execPath, [script, '--packages'], { encoding: 'utf8' });
+  const printed = spawnSync(...runtimeProcess([script, '--packages']), { encoding: 'utf8' });
   expect(printed.stdout.trim().split('\n')).toEqual(readmePackages());
   const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
   expect(manifest.scripts.pretest).toBe('node scripts/prerequisites.js');
 });
 
 it('passes on this machine, where the suite runs', () => {
-  const result = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(...runtimeProcess([script]), { encoding: 'utf8', timeout: 60_000 });
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
 });
@@ -51,7 +53,7 @@ it('names every missing piece in one line with the apt-get command, exit 1', () 
     }
     const env = { ...process.env, PATH: bin };
     delete env.JAVA_HOME;
-    const result = spawnSync(process.execPath, [script], { encoding: 'utf8', env, timeout: 60_000 });
+    const result = spawnSync(...runtimeProcess([script]), { encoding: 'utf8', env, timeout: 60_000 });
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
     const errorLines = result.stderr.trimEnd().split('\n');

@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
+import { runtimeProcess } from '../support/node-process';
+
 // Members no test here can call, each with the reason. Keep it short.
 const ALLOWED: Record<string, string> = {
   'AdminClient#throttle':
@@ -18,7 +20,7 @@ let report: { required: string[]; uncovered: string[] };
 
 // The compiler resolves every test file: seconds on a quiet machine, a minute on a busy one.
 beforeAll(async () => {
-  const { stdout } = await promisify(execFile)(process.execPath, [script, '--json'], {
+  const { stdout } = await promisify(execFile)(...runtimeProcess([script, '--json']), {
     maxBuffer: 16 * 2 ** 20,
     timeout: 240_000,
   });

@@ -14,3 +14,19 @@ it('runs in the runtime scripts/check-runtimes.sh asked for (Node when run on it
   if (expected) expect(runningRuntime()).toBe(expected);
   else expect(runningRuntime()).toMatch(/^node \d+\.\d+\.\d+$/);
 });
+
+// scripts/check-arm64.sh runs an arm64 Node under qemu: the test workers must be
+// that CPU's, and the addon they loaded the prebuild for it (an x64 binary
+// cannot load there, but a wrong lookup could still find some other file).
+it('runs on the CPU scripts/check-arm64.sh asked for, with the prebuild of that CPU', () => {
+  const expected = process.env.RDKAFKA_NAPI_EXPECT_ARCH;
+  if (!expected) {
+    expect(['x64', 'arm64']).toContain(process.arch);
+    return;
+  }
+  expect(process.arch).toBe(expected);
+  require('../../dist/cjs/index.js');
+  const report = process.report.getReport() as { sharedObjects: string[] };
+  const addons = report.sharedObjects.filter((file) => /\/rdkafka[-_]napi[^/]*\.node$/.test(file));
+  expect(addons).toEqual([expect.stringMatching(new RegExp(`/prebuilds/linux-${expected}/rdkafka-napi\\.glibc\\.node$`))]);
+});
