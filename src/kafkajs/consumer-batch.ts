@@ -26,29 +26,41 @@ export interface Batch {
   offsetLagLow(): string;
 }
 
-export function toKafkaMessage(message: Message): KafkaMessage {
-  let headers: KafkaMessage['headers'];
-  const list = message.headers;
-  if (list.length === 0) headers = {};
-  else {
-    headers = {};
-    for (const { key, value } of list) {
-      const bytes = value ?? undefined;
-      const existing = headers[key];
-      if (existing === undefined && !(key in headers)) headers[key] = bytes;
-      else if (Array.isArray(existing)) {
-        if (bytes !== undefined) existing.push(bytes);
-      } else headers[key] = [existing, bytes].filter((item): item is Buffer => item !== undefined);
+/** One partition's consumed messages in KafkaJS's shape. */
+export function toKafkaMessages(messages: Message[]): KafkaMessage[] {
+  const converted = new Array<KafkaMessage>(messages.length);
+  // Messages produced together share their millisecond: one string for a run of them.
+  let timestamp = Number.NaN;
+  let timestampText = '';
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i];
+    if (message.timestamp !== timestamp) {
+      timestamp = message.timestamp;
+      timestampText = String(timestamp);
     }
+    converted[i] = {
+      key: message.key,
+      value: message.value,
+      timestamp: timestampText,
+      attributes: 0,
+      offset: String(message.offset),
+      headers: message.headers.length === 0 ? {} : headersObject(message.headers),
+    };
   }
-  return {
-    key: message.key,
-    value: message.value,
-    timestamp: String(message.timestamp),
-    attributes: 0,
-    offset: String(message.offset),
-    headers,
-  };
+  return converted;
+}
+
+function headersObject(list: Message['headers']): KafkaMessage['headers'] {
+  const headers: KafkaMessage['headers'] = {};
+  for (const { key, value } of list) {
+    const bytes = value ?? undefined;
+    const existing = headers[key];
+    if (existing === undefined && !(key in headers)) headers[key] = bytes;
+    else if (Array.isArray(existing)) {
+      if (bytes !== undefined) existing.push(bytes);
+    } else headers[key] = [existing, bytes].filter((item): item is Buffer => item !== undefined);
+  }
+  return headers;
 }
 
 class MessageBatch implements Batch {

@@ -13,7 +13,7 @@ import type { KafkaContext } from './context';
 import { KafkaJSError, KafkaJSNonRetriableError, toKafkaJSError } from './errors';
 import { ConsumerEvents, type InstrumentationEvent, Instrumentation } from './instrumentation';
 import { forwardClientLogs, type Logger } from './logging';
-import { type Batch, type KafkaMessage, newBatch, toKafkaMessage } from './consumer-batch';
+import { type Batch, type KafkaMessage, newBatch, toKafkaMessages } from './consumer-batch';
 import { GroupOffsets, type OffsetsByTopicPartition, toOffsetsByTopic } from './consumer-offsets';
 
 export type { Batch, KafkaMessage } from './consumer-batch';
@@ -398,7 +398,7 @@ export class KafkaJSConsumer {
       await this.#rewind(consumer, topic, partition, messages[0].offset);
       return;
     }
-    const converted = messages.map(toKafkaMessage);
+    const converted = toKafkaMessages(messages);
     const batch = newBatch(topic, partition, converted, this.#highWatermark(consumer, topic, partition, messages));
     const batchEvents =
       this.#instrumentation.listens(ConsumerEvents.START_BATCH_PROCESS) ||
@@ -757,12 +757,24 @@ function groupByPartition(messages: Message[]): Message[][] {
     }
     if (single) return [messages];
   }
+  // A fetch brings each partition's messages as one run: look the group up
+  // where a run starts, not for every message.
   const groups = new Map<string, Message[]>();
+  let group: Message[] | undefined;
+  let topic = '';
+  let partition = -1;
   for (const message of messages) {
-    const key = partitionKey(message.topic, message.partition);
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [message]);
-    else group.push(message);
+    if (group === undefined || message.partition !== partition || message.topic !== topic) {
+      topic = message.topic;
+      partition = message.partition;
+      const key = partitionKey(topic, partition);
+      group = groups.get(key);
+      if (group === undefined) {
+        group = [];
+        groups.set(key, group);
+      }
+    }
+    group.push(message);
   }
   return [...groups.values()];
 }
