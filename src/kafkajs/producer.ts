@@ -369,27 +369,52 @@ function toHeaders(headers: IHeaders): MessageHeaders {
 
 // One entry per topic-partition, with the first offset this send wrote there.
 // (Keyed by topic, then partition: no string built per message.)
-function toRecordMetadata(reports: DeliveryReport[]): RecordMetadata[] {
-  const byTopic = new Map<string, Map<number, RecordMetadata & { first: number }>>();
-  const entries: Array<RecordMetadata & { first: number }> = [];
+/**
+ * One RecordMetadata per topic and partition, its baseOffset the lowest offset
+ * of the send's messages there. librdkafka reports a message it learns was
+ * already written (a retry answered DUPLICATE_SEQUENCE_NUMBER) without an
+ * offset. That happens only to idempotent producers, whose messages keep their
+ * order, so the base is then read back from a later message's offset and its
+ * place in the send; with no offset known at all it is '-1'.
+ */
+export function toRecordMetadata(reports: DeliveryReport[]): RecordMetadata[] {
+  interface Entry extends RecordMetadata {
+    lowest: number;
+    readBack: number;
+    seen: number;
+    unknown: boolean;
+  }
+  const byTopic = new Map<string, Map<number, Entry>>();
+  const entries: Entry[] = [];
   for (const report of reports) {
     let partitions = byTopic.get(report.topic);
     if (partitions === undefined) byTopic.set(report.topic, (partitions = new Map()));
-    const entry = partitions.get(report.partition);
+    let entry = partitions.get(report.partition);
     if (entry === undefined) {
-      const created = {
+      entry = {
         topicName: report.topic,
         partition: report.partition,
         errorCode: 0,
-        first: report.offset,
         logAppendTime: '-1',
         logStartOffset: '-1',
+        lowest: Number.POSITIVE_INFINITY,
+        readBack: Number.POSITIVE_INFINITY,
+        seen: 0,
+        unknown: false,
       };
-      partitions.set(report.partition, created);
-      entries.push(created);
-    } else if (report.offset < entry.first) entry.first = report.offset;
+      partitions.set(report.partition, entry);
+      entries.push(entry);
+    }
+    if (report.offset >= 0) {
+      entry.lowest = Math.min(entry.lowest, report.offset);
+      entry.readBack = Math.min(entry.readBack, report.offset - entry.seen);
+    } else entry.unknown = true;
+    entry.seen++;
   }
-  return entries.map(({ first, ...entry }) => ({ ...entry, baseOffset: String(first) }));
+  return entries.map(({ lowest, readBack, seen, unknown, ...entry }) => {
+    const base = unknown ? readBack : lowest;
+    return { ...entry, baseOffset: Number.isFinite(base) ? String(base) : '-1' };
+  });
 }
 
 // KafkaJS writes one send() as one request per broker, so a retry keeps the

@@ -49,7 +49,11 @@ describe.each(targets())('kafkajs producer on $name', ({ start }) => {
     const expected = new Set([keyPartition, 2]);
     expect(result).toHaveLength(expected.size);
     for (const entry of result) {
-      expect(entry).toMatchObject({ topicName: topic, errorCode: 0, baseOffset: '0' });
+      // '-1' only if every message of the partition came back from a retry
+      // answered DUPLICATE_SEQUENCE_NUMBER, which carries no offset
+      // (test/unit/kafkajs-record-metadata.test.ts); never -1001.
+      expect(entry).toMatchObject({ topicName: topic, errorCode: 0 });
+      expect(['0', '-1']).toContain(entry.baseOffset);
       expect(expected.has(entry.partition)).toBe(true);
     }
 
