@@ -22,8 +22,9 @@ const path = require('node:path');
 const EL_RESOLUTION_MS = 5;
 // A consumer that got nothing for this long has read everything there is.
 const IDLE_END_MS = 1000;
-// Batched clients send this many messages per send() with this many sends unanswered,
-// as KafkaJS's docs and @confluentinc/kafka-javascript's migration guide advise for throughput.
+// Batched clients send this many messages per send() (unless the workload says `batch`) with
+// this many sends unanswered, as KafkaJS's docs and @confluentinc/kafka-javascript's migration
+// guide advise for throughput.
 const SEND_BATCH = 1000;
 const SENDS_IN_FLIGHT = 4;
 
@@ -37,7 +38,9 @@ const SENDS_IN_FLIGHT = 4;
  *   size       value size in bytes
  *   acks       '1' | 'all'; idempotence: boolean
  *   group      consumer group id (fresh per run)
+ *   batch      produceInBatches: messages per send (default SEND_BATCH)
  *   rate       latency: messages per second; warmup: seconds ignored after the first message arrives
+ *              (sendone: seconds of awaited sends not measured)
  *   mock       true when the cluster is librdkafka's mock cluster
  *   fetchWaitMs consumers' longest fetch wait, when set (the mock cluster answers
  *              a fetch only after this wait when it has nothing new: latency runs set it)
@@ -61,6 +64,7 @@ function settings() {
     acks: String(s.acks ?? '1'),
     idempotence: Boolean(s.idempotence),
     transactionSize: s.transactionSize ?? 1000,
+    batch: s.batch ?? SEND_BATCH,
     group: s.group ?? `bench-${process.pid}`,
     rate: s.rate ?? 10_000,
     warmup: s.warmup ?? 0.5,
@@ -369,14 +373,14 @@ function stampedMessages(count, size, toMessage) {
 /**
  * produce for clients whose send(messages) takes a batch and returns a
  * promise: one message first (warm-up: connections and topic metadata ready),
- * then, timed, SEND_BATCH-message batches with up to SENDS_IN_FLIGHT
+ * then, timed, config.batch-message batches with up to SENDS_IN_FLIGHT
  * unanswered, until config.max or config.seconds. toMessage(value) makes one
  * message. A failed batch counts all its messages as errors. Resolves with
  * the result fields except cleanup.
  */
 async function produceInBatches(config, toMessage, send) {
   const value = Buffer.alloc(config.size, 'x');
-  const messages = Array.from({ length: SEND_BATCH }, () => toMessage(value));
+  const messages = Array.from({ length: config.batch }, () => toMessage(value));
   await send([toMessage(value)]); // warm-up
 
   const measure = startMeasuring();
@@ -386,16 +390,48 @@ async function produceInBatches(config, toMessage, send) {
   const inFlight = new Set();
   while (sent < config.max && performance.now() < deadline) {
     const request = send(messages).catch(() => {
-      errors += SEND_BATCH;
+      errors += config.batch;
     });
     inFlight.add(request);
     request.then(() => inFlight.delete(request));
-    sent += SEND_BATCH;
+    sent += config.batch;
     if (inFlight.size >= SENDS_IN_FLIGHT) await Promise.race(inFlight);
   }
   await Promise.all(inFlight);
   const m = measure.stop();
   return { msgs: sent - errors, errors, ...m };
+}
+
+/**
+ * How long one awaited send of a single message takes, sends one after
+ * another: what a service that awaits each write waits. sendOne() returns the
+ * send's promise. The first config.warmup seconds are not measured; then
+ * config.seconds of sends, or config.max of them. Resolves with the result
+ * fields (latencyMs over the measured sends) except cleanup.
+ */
+async function awaitedSends(config, sendOne) {
+  const warmupEnds = performance.now() + config.warmup * 1000;
+  while (performance.now() < warmupEnds) await sendOne();
+  const samples = new Float64Array(Math.min(config.max, 200_000));
+  let measured = 0;
+  let errors = 0;
+  const measure = startMeasuring();
+  const deadline = measure.started + config.seconds * 1000;
+  while (measured < samples.length && performance.now() < deadline) {
+    const started = performance.now();
+    try {
+      await sendOne();
+    } catch {
+      errors++;
+      continue;
+    }
+    samples[measured++] = performance.now() - started;
+  }
+  const m = measure.stop();
+  const sorted = samples.subarray(0, measured).sort();
+  const at = (p) => (measured ? sorted[Math.min(measured - 1, Math.floor((p / 100) * measured))] : 0);
+  const latencyMs = { p50: round(at(50), 3), p99: round(at(99), 3), p999: round(at(99.9), 3), max: round(at(100), 3) };
+  return { msgs: measured, errors, ...m, latencyMs };
 }
 
 /**
@@ -454,7 +490,25 @@ function kafkaJsWorkloads({ newKafka, newProducer, subscribedConsumer, sender })
     return { ...measured, errors, cleanup: () => Promise.all([producer.disconnect(), consumer.disconnect()]) };
   }
 
-  return { produce, consume, latency };
+  // Awaited sends as a service writes them: batches of config.batch with a few
+  // in flight, or one message at a time, each sent at once (linger 0 where it applies).
+  async function sendbatch(config) {
+    const producer = newProducer(newKafka(config), config, 0);
+    await producer.connect();
+    const produced = await produceInBatches(config, (value) => ({ value }), sender(producer, config));
+    return { ...produced, cleanup: () => producer.disconnect() };
+  }
+
+  async function sendone(config) {
+    const producer = newProducer(newKafka(config), config, 0);
+    await producer.connect();
+    const send = sender(producer, config);
+    const value = Buffer.alloc(config.size, 'x');
+    const measured = await awaitedSends(config, () => send([{ value }]));
+    return { ...measured, cleanup: () => producer.disconnect() };
+  }
+
+  return { produce, consume, latency, sendbatch, sendone };
 }
 
 /** A promise and its resolve function. */
@@ -492,6 +546,7 @@ module.exports = {
   stampedMessages,
   produceInBatches,
   kafkaJsWorkloads,
+  awaitedSends,
   deferred,
   peerModule,
   peerVersion,

@@ -146,6 +146,28 @@ async function latency(config) {
   return { ...measured, errors, cleanup: () => Promise.all([producer.disconnect(), consumer.disconnect()]) };
 }
 
+// Awaited sends, for the same calls made through the KafkaJS facade: sendBatch()
+// of config.batch messages with a few in flight, and one awaited send() at a
+// time; linger.ms 0, as the facade (and KafkaJS) send at once.
+async function sendbatch(config) {
+  const producer = new Producer(producerConfig(config, 0));
+  await producer.connect();
+  const produced = await h.produceInBatches(
+    config,
+    (value) => ({ topic: config.topic, value }),
+    (messages) => producer.sendBatch(messages),
+  );
+  return { ...produced, cleanup: () => producer.disconnect() };
+}
+
+async function sendone(config) {
+  const producer = new Producer(producerConfig(config, 0));
+  await producer.connect();
+  const message = { topic: config.topic, value: Buffer.alloc(config.size, 'x') };
+  const measured = await h.awaitedSends(config, () => producer.send(message));
+  return { ...measured, cleanup: () => producer.disconnect() };
+}
+
 // Memory over a long run (--long): produce `max` messages, then consume them,
 // sampling memory after a forced GC (node --expose-gc) at every million.
 async function soak(config) {
@@ -210,6 +232,6 @@ function round1(value) {
 
 h.main(
   'rdkafka-napi',
-  { produce, txproduce, consume, latency, soak },
+  { produce, txproduce, consume, latency, sendbatch, sendone, soak },
   () => `${require('../../package.json').version} (librdkafka ${librdkafkaVersion})`,
 );
