@@ -39,22 +39,8 @@ done
 [[ -f "$root/dist/cjs/index.js" ]] || die "no dist/ in $root: run npm run build:ts first"
 emulator="$(command -v "$emulator_name")"
 
-# Fetches an npm package into $cache/<package@version>/ unless it is there already.
-fetch() {
-  local spec="$1" dir="$cache/${1//\//+}"
-  [[ -f "$dir/package.json" ]] && { printf '%s\n' "$dir"; return; }
-  mkdir -p "$cache"
-  local scratch
-  scratch="$(mktemp -d "$cache/.fetch.XXXXXX")"
-  log "fetching $spec"
-  (cd "$scratch" && npm pack --silent "$spec" >/dev/null) || { rm -rf "$scratch"; die "cannot fetch $spec from the npm registry"; }
-  mkdir "$scratch/package-root"
-  tar -xzf "$scratch"/*.tgz -C "$scratch/package-root" --strip-components=1
-  rm -rf "$dir"
-  mv "$scratch/package-root" "$dir"
-  rm -rf "$scratch"
-  printf '%s\n' "$dir"
-}
+# shellcheck source=lib/npm-package-cache.sh
+source "$root/scripts/lib/npm-package-cache.sh"
 
 start=$SECONDS
 # 1. The prebuild: librdkafka and its static libraries, then the addon.
@@ -69,12 +55,12 @@ printf 'arm64: ldd: %s\n' "${libraries//$'\n'/$'\n'arm64: ldd: }" >&2
 # 2. The runtime, and the one native package of the test runner that loads
 # in-process (Rollup's); esbuild runs as a separate process that speaks over
 # stdio, so the x64 binary of the same version serves (ESBUILD_BINARY_PATH).
-node_dir="$(fetch "$node_package")"
+node_dir="$(fetch_npm_package "$cache" "$node_package" package.json)"
 node_binary="$node_dir/bin/node"
 version="$("$emulator" "$node_binary" --version | sed 's/^v//')"
 [[ "$version" == "${node_package##*@}" ]] || die "$node_package reports version $version"
 rollup_version="$(cd "$root" && node -p "require('rollup/package.json').version")"
-rollup_dir="$(fetch "@rollup/rollup-linux-arm64-gnu@$rollup_version")"
+rollup_dir="$(fetch_npm_package "$cache" "@rollup/rollup-linux-arm64-gnu@$rollup_version" package.json)"
 overlay="$cache/arm64-node-path/node_modules"
 mkdir -p "$overlay/@rollup"
 ln -sfn "$rollup_dir" "$overlay/@rollup/rollup-linux-arm64-gnu"

@@ -35,22 +35,8 @@ suites=(test/unit test/integration/producer.test.ts test/integration/consumer.te
   test/integration/mock-cluster.test.ts)
 node_only=(test/integration/runtime.test.ts)
 
-# Fetches one runtime into $cache/<package@version>/ unless it is there already.
-fetch() {
-  local spec="$1" binary="$2" dir="$cache/${1//\//+}"
-  [[ -x "$dir/$binary" ]] && { printf '%s\n' "$dir/$binary"; return; }
-  local scratch
-  scratch="$(mktemp -d "$cache/.fetch.XXXXXX")"
-  log "fetching $spec"
-  (cd "$scratch" && npm pack --silent "$spec" >/dev/null) || { rm -rf "$scratch"; die "cannot fetch $spec from the npm registry"; }
-  mkdir "$scratch/package-root"
-  tar -xzf "$scratch"/*.tgz -C "$scratch/package-root" --strip-components=1
-  [[ -x "$scratch/package-root/$binary" ]] || { rm -rf "$scratch"; die "$spec has no executable $binary"; }
-  rm -rf "$dir"
-  mv "$scratch/package-root" "$dir"
-  rm -rf "$scratch"
-  printf '%s\n' "$dir/$binary"
-}
+# shellcheck source=lib/npm-package-cache.sh
+source "$root/scripts/lib/npm-package-cache.sh"
 
 # What the runtime says it is, to compare with the version pinned above.
 reported_version() {
@@ -72,7 +58,7 @@ selected=("$@")
 declare -A binary_of
 for name in "${selected[@]}"; do
   [[ -n "${package[$name]:-}" ]] || die "unknown runtime $name (known: ${order[*]})"
-  binary_of[$name]="$(fetch "${package[$name]}" "${executable[$name]}")"
+  binary_of[$name]="$(fetch_npm_package "$cache" "${package[$name]}" "${executable[$name]}")/${executable[$name]}"
   version="$(reported_version "$name" "${binary_of[$name]}")"
   [[ "$version" == "${package[$name]##*@}" ]] || die "$name reports version $version, expected ${package[$name]##*@}"
 done
