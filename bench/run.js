@@ -1,12 +1,17 @@
 #!/usr/bin/env node
 // Benchmarks rdkafka-napi side by side with raw librdkafka (C) and the other
 // Node.js Kafka clients, on a real single Kafka broker and on the embedded
-// mock cluster, and writes docs/benchmarks.md and docs/benchmarks.svg.
+// mock cluster, and writes docs/benchmarks.md and docs/benchmarks.svg; on the
+// broker, "How cost grows" (bench/scaling.js: ours ÷ raw C over partitions,
+// message sizes and consumers per process) adds docs/benchmarks-scaling.svg.
 //
-//   npm run bench                 the full run (3 rounds, ~15 min)
-//   npm run bench -- --quick      1 round, shorter workloads, no latency run on the mock (~4 min)
+//   npm run bench                 the full run (3 rounds, ~19 min; scaling ~5 of them)
+//   npm run bench -- --quick      1 round, shorter workloads, no latency run on the mock,
+//                                 scaling at two points per axis (~5 min)
 //   npm run bench -- --long       adds the memory soak (10 M messages)
-//   options: --rounds N  --clients a,b  --workloads a,b  --no-mock  --no-real
+//   options: --rounds N (scaling too)  --clients a,b  --workloads a,b  --no-mock  --no-real
+//            --no-scaling  --scaling partitions,size,clients (the axes; default all;
+//            --workloads does not limit them; skipped when --clients leaves out rdkafka-napi or raw-c)
 //            --no-write (print only)  --port BASE (default 29400)
 //            --report-only (rewrite the docs from the last run's saved numbers)
 //
@@ -23,6 +28,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { AXES, scalingPlan, runScaling, scalingMarkdown, scalingSvg } = require('./scaling');
 
 const root = path.resolve(__dirname, '..');
 // Outside the clone's build/ (an addon rebuild wipes that, broker data included):
@@ -73,6 +79,10 @@ const BASE_PORT = Number(option('--port', 29400));
 const ONLY_CLIENTS = option('--clients', '').split(',').filter(Boolean);
 const ONLY_WORKLOADS = option('--workloads', '').split(',').filter(Boolean);
 const WRITE = !flag('--no-write');
+const SCALING_AXES = flag('--no-scaling') ? [] : option('--scaling', Object.keys(AXES).join(',')).split(',').filter(Boolean);
+for (const axis of SCALING_AXES) {
+  if (!AXES[axis]) throw new Error(`--scaling: no axis ${axis} (there are ${Object.keys(AXES).join(', ')})`);
+}
 
 // ------------------------------------------------------------------ clients
 const node = process.execPath;
@@ -305,6 +315,7 @@ function rawArgs(s) {
     rate: s.rate,
     warmup: s.warmup,
     fetchwait: s.fetchWaitMs,
+    consumers: s.consumers,
   };
   return Object.entries(kv)
     .filter(([, v]) => v !== undefined)
@@ -993,6 +1004,8 @@ function markdown(context) {
       }
     }
   }
+  if (context.scaling?.error) out.push('## How cost grows', '', `Not measured: ${context.scaling.error}.`, '');
+  else if (context.scaling) out.push(...scalingMarkdown(context.scaling, scalingTools()));
   if (soakResult && !soakResult.error && soakResult.memory) {
     out.push('## Long run (rdkafka-napi, real broker)');
     out.push('');
@@ -1146,6 +1159,35 @@ function svgChart(all) {
   ].join('\n');
 }
 
+// ------------------------------------------------------------------ scaling
+// What bench/scaling.js takes from here to summarize and format its points as the main tables do.
+const scalingTools = () => ({ summarize, pairedRatios, fmtRate, fmtRatio, fmtNum });
+
+// "How cost grows": ours and raw C only, on the real broker, after its rounds.
+// A failure is reported in its section rather than losing the main run.
+async function scalingRun(broker) {
+  const ours = CLIENTS.find((c) => c.id === 'rdkafka-napi');
+  const raw = CLIENTS.find((c) => c.id === 'raw-c');
+  if (!ours || !raw) {
+    log('scaling: skipped (--clients leaves out rdkafka-napi or raw-c)');
+    return undefined;
+  }
+  const plan = scalingPlan({
+    quick: QUICK,
+    rounds: MODE.rounds,
+    fill: MODE.fill,
+    produceSeconds: MODE.produceSeconds,
+    consumeSeconds: MODE.consumeSeconds,
+    axes: SCALING_AXES,
+  });
+  try {
+    return await runScaling(broker, plan, { runClient, log, ours, raw, mainFills: broker.fills });
+  } catch (error) {
+    log(`scaling failed: ${error.message}`);
+    return { error: error.message };
+  }
+}
+
 // --------------------------------------------------------------------- main
 function writeReport(context) {
   const all = {};
@@ -1160,13 +1202,18 @@ function writeReport(context) {
     fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
     fs.writeFileSync(path.join(root, 'docs', 'benchmarks.md'), md);
     fs.writeFileSync(path.join(root, 'docs', 'benchmarks.svg'), svgChart(all));
+    if (context.scaling && !context.scaling.error) {
+      fs.writeFileSync(path.join(root, 'docs', 'benchmarks-scaling.svg'), scalingSvg(context.scaling, scalingTools()));
+    }
   } else {
     process.stdout.write(md);
   }
 }
 
 async function main() {
-  const resultsFile = path.join(cacheDir, `results-${MODE.name}.json`);
+  // A --no-write run (often a few workloads or clients) keeps its numbers apart:
+  // --report-only rewrites the docs from the last run that wrote them.
+  const resultsFile = path.join(cacheDir, `results-${MODE.name}${WRITE || flag('--report-only') ? '' : '-not-written'}.json`);
   if (flag('--report-only')) {
     const saved = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
     Object.assign(MODE, saved.mode);
@@ -1197,6 +1244,7 @@ async function main() {
   process.on('SIGINT', () => stopAll().then(() => process.exit(130)));
   process.on('SIGTERM', () => stopAll().then(() => process.exit(143)));
   let soakResult;
+  let scaling;
   try {
     const consumePartitions = [...new Set(WORKLOADS.filter((w) => w.kind === 'consume').map((w) => w.partitions))];
     const plan = [];
@@ -1213,6 +1261,7 @@ async function main() {
         log(`${name}: round ${round + 1} of ${rounds}`);
         for (const w of workloads) await runWorkload(cluster, name, w, round, CLIENTS, results);
       }
+      if (name === 'real' && SCALING_AXES.length > 0) scaling = await scalingRun(broker);
       if (name === 'real' && LONG) soakResult = await soak(broker);
       await cluster.stop();
     }
@@ -1224,6 +1273,7 @@ async function main() {
     mode: MODE,
     results,
     soakResult,
+    scaling,
     peers,
     started,
     finished,
@@ -1237,7 +1287,10 @@ async function main() {
   fs.mkdirSync(cacheDir, { recursive: true });
   fs.writeFileSync(resultsFile, JSON.stringify(context, null, 2));
   writeReport(context);
-  if (WRITE) log(`wrote docs/benchmarks.md and docs/benchmarks.svg (every run's numbers: ${resultsFile})`);
+  if (WRITE) {
+    const svgs = scaling && !scaling.error ? 'docs/benchmarks.svg and docs/benchmarks-scaling.svg' : 'docs/benchmarks.svg';
+    log(`wrote docs/benchmarks.md and ${svgs} (every run's numbers: ${resultsFile})`);
+  }
   log(`done in ${((finished - started) / 60000).toFixed(1)} min`);
 }
 

@@ -30,14 +30,16 @@ const SENDS_IN_FLIGHT = 4;
 
 /**
  * Workload settings (all runners understand all of them):
- *   workload   'produce' | 'consume' | 'latency'
+ *   workload   'produce' | 'consume' | 'latency' | 'multiconsume' (the clients
+ *              that have it: `consumers` consumers in one process, see AllReadingWindow)
  *   brokers    bootstrap servers, "host:port[,...]"
  *   topic      topic name; partitions: its partition count
  *   seconds    produce/consume: stop after this long; latency: measure this long at `rate`
  *   max        produce: most messages; consume: `expect`, the messages in the topic
  *   size       value size in bytes
  *   acks       '1' | 'all'; idempotence: boolean
- *   group      consumer group id (fresh per run)
+ *   group      consumer group id (fresh per run); multiconsume: GROUP-0, GROUP-1, ...
+ *   consumers  multiconsume: how many consumers
  *   batch      produceInBatches: messages per send (default SEND_BATCH)
  *   rate       latency: messages per second; warmup: seconds ignored after the first message arrives
  *              (sendone: seconds of awaited sends not measured)
@@ -66,6 +68,7 @@ function settings() {
     transactionSize: s.transactionSize ?? 1000,
     batch: s.batch ?? SEND_BATCH,
     group: s.group ?? `bench-${process.pid}`,
+    consumers: s.consumers ?? 1,
     rate: s.rate ?? 10_000,
     warmup: s.warmup ?? 0.5,
     mock: Boolean(s.mock),
@@ -220,6 +223,92 @@ class ConsumeCounter {
     const seconds = (this.lastAt - this.measure.started) / 1000;
     // The first message starts the clock: it is not counted in the rate.
     return { ...m, msgs: this.count, seconds, msgsPerSec: (this.count - 1) / seconds };
+  }
+}
+
+/**
+ * multiconsume bookkeeping for `readers` consumers in one process, each
+ * reading the whole topic (its own group). Their group joins end at different
+ * times, so a reader that has its first batch waits for `opened` (see
+ * isOpen): the window opens when the last one gets its first message, with
+ * every reader at the start of the topic, and closes after `seconds`, when
+ * one has read all `expect` messages, or when none got anything for a second.
+ * onDone runs once, when it closes.
+ */
+class AllReadingWindow {
+  #resolveOpened;
+
+  constructor(config, readers, onDone) {
+    this.expect = config.expect;
+    this.seconds = config.seconds;
+    this.onDone = onDone;
+    this.counts = new Array(readers).fill(0);
+    this.waiting = readers;
+    this.total = 0;
+    this.bytes = 0;
+    this.measure = undefined;
+    this.done = false;
+    this.timer = undefined;
+    this.opened = new Promise((resolve) => {
+      this.#resolveOpened = resolve;
+    });
+    // Not every consumer reading within a minute would hang the run: fail it instead.
+    this.giveUp = setTimeout(() => fail(new Error('not every consumer got a message within 60 s')), 60_000);
+  }
+
+  /** Counts one message's value for reader `index`; returns true once the run is over. */
+  add(index, value) {
+    if (this.done) return true;
+    const count = ++this.counts[index];
+    this.total++;
+    if (value) this.bytes += value.length;
+    if (count === 1 && --this.waiting === 0) this.#open();
+    if (this.measure === undefined) return false;
+    // As ConsumeCounter: the clock every 64th message of each reader.
+    if ((count & 63) !== 0 && count < this.expect) return false;
+    this.lastAt = performance.now();
+    this.totalAtLast = this.total;
+    this.bytesAtLast = this.bytes;
+    return this.check(false, count);
+  }
+
+  /** Whether every reader has had a message; until then, one that has waits for `opened` after its batch. */
+  get isOpen() {
+    return this.measure !== undefined;
+  }
+
+  #open() {
+    clearTimeout(this.giveUp);
+    this.#resolveOpened();
+    this.measure = startMeasuring();
+    this.lastAt = this.measure.started;
+    this.totalAtOpen = this.totalAtLast = this.total;
+    this.bytesAtOpen = this.bytesAtLast = this.bytes;
+    this.timer = setInterval(() => this.check(true, 0), 100);
+  }
+
+  check(fromTimer, count) {
+    if (this.done) return true;
+    const now = performance.now();
+    if (fromTimer && this.total !== this.totalAtTick) {
+      this.totalAtTick = this.total;
+      this.progressAt = now;
+    }
+    if (
+      count >= this.expect ||
+      now - this.measure.started >= this.seconds * 1000 ||
+      (fromTimer && now - (this.progressAt ?? 0) > IDLE_END_MS)
+    ) {
+      this.done = true;
+      clearInterval(this.timer);
+      const m = this.measure.stop();
+      const seconds = (this.lastAt - this.measure.started) / 1000;
+      const msgs = this.totalAtLast - this.totalAtOpen;
+      const extra = { consumers: this.counts.length, bytes: this.bytesAtLast - this.bytesAtOpen };
+      this.result = { ...m, msgs, seconds, msgsPerSec: msgs / seconds, extra };
+      this.onDone?.();
+    }
+    return this.done;
   }
 }
 
@@ -537,6 +626,7 @@ module.exports = {
   sleep,
   fail,
   ConsumeCounter,
+  AllReadingWindow,
   LatencyRecorder,
   stampedValue,
   fixedRate,

@@ -124,6 +124,31 @@ async function consume(config) {
   return { ...counter.result, errors, cleanup: () => consumer.disconnect() };
 }
 
+// config.consumers consumers in one process, each in its own group (so each
+// reads the whole topic), each running consume()'s batches() loop; one that
+// got its first batch before the others waits for them (h.AllReadingWindow).
+async function multiconsume(config) {
+  const consumers = Array.from({ length: config.consumers }, (_, i) => newConsumer({ ...config, group: `${config.group}-${i}` }));
+  let errors = 0;
+  const disconnectAll = () => Promise.all(consumers.map((consumer) => consumer.disconnect()));
+  for (const consumer of consumers) consumer.on('error', () => errors++);
+  await Promise.all(consumers.map((consumer) => consumer.connect()));
+  for (const consumer of consumers) consumer.subscribe([config.topic]);
+  // Ending while the loops wait for messages: disconnecting ends them.
+  const window = new h.AllReadingWindow(config, consumers.length, disconnectAll);
+  await Promise.all(
+    consumers.map(async (consumer, index) => {
+      outer: for await (const batch of consumer.batches()) {
+        for (const message of batch) {
+          if (window.add(index, message.value)) break outer;
+        }
+        if (!window.isOpen) await window.opened;
+      }
+    }),
+  );
+  return { ...window.result, errors, cleanup: disconnectAll };
+}
+
 async function latency(config) {
   const consumer = newConsumer(config);
   await consumer.connect();
@@ -232,6 +257,6 @@ function round1(value) {
 
 h.main(
   'rdkafka-napi',
-  { produce, txproduce, consume, latency, sendbatch, sendone, soak },
+  { produce, txproduce, consume, multiconsume, latency, sendbatch, sendone, soak },
   () => `${require('../../package.json').version} (librdkafka ${librdkafkaVersion})`,
 );

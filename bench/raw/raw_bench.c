@@ -3,8 +3,9 @@
  * written straight against librdkafka's C API (the same cached static
  * librdkafka 2.14.2 the addon links). bench/run.js builds it with cc.
  *
- * Usage: raw_bench mode=produce|txproduce|consume|latency key=value...
+ * Usage: raw_bench mode=produce|txproduce|consume|multiconsume|latency key=value...
  *   brokers=HOST:PORT topic=NAME seconds=S max=N size=BYTES acks=1|all
+ *   consumers=N (multiconsume: consumers in this process, groups GROUP-0...)
  *   txsize=N (txproduce: messages per transaction; transactional.id from group)
  *   idempotence=0|1 linger=MS group=ID expect=N rate=MSG_PER_S warmup=S
  *   fetchwait=MS (fetch.wait.max.ms, when given)
@@ -14,6 +15,7 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,12 +210,15 @@ static int run_txproduce(int argc, char **argv) {
 }
 
 /* ------------------------------------------------------------- consume --- */
-static rd_kafka_t *new_consumer(int argc, char **argv) {
+static rd_kafka_t *new_consumer(int argc, char **argv, const char *group) {
   rd_kafka_conf_t *conf = rd_kafka_conf_new();
   char errstr[512];
   set(conf, "bootstrap.servers", arg(argc, argv, "brokers", "127.0.0.1:9092"));
-  set(conf, "group.id", arg(argc, argv, "group", "raw-bench"));
+  set(conf, "group.id", group);
   set(conf, "auto.offset.reset", "earliest");
+  /* As rdkafka-napi's Consumer sets by default (src/consumer.ts): a full local
+   * queue pauses a partition's fetching for 10 ms, not librdkafka's 1 s. */
+  set(conf, "fetch.queue.backoff.ms", "10");
   if (*arg(argc, argv, "fetchwait", "")) set(conf, "fetch.wait.max.ms", arg(argc, argv, "fetchwait", ""));
   rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof(errstr));
   if (!rk) die("rd_kafka_new", errstr);
@@ -229,7 +234,7 @@ static rd_kafka_t *new_consumer(int argc, char **argv) {
 static int run_consume(int argc, char **argv) {
   double seconds = atof(arg(argc, argv, "seconds", "3"));
   int64_t expect = atoll(arg(argc, argv, "expect", "1000000"));
-  rd_kafka_t *rk = new_consumer(argc, argv);
+  rd_kafka_t *rk = new_consumer(argc, argv, arg(argc, argv, "group", "raw-bench"));
   rd_kafka_queue_t *queue = rd_kafka_queue_get_consumer(rk);
   enum { BATCH = 1000 };
   rd_kafka_message_t *batch[BATCH];
@@ -239,7 +244,9 @@ static int run_consume(int argc, char **argv) {
     double now = now_s();
     if (t0 > 0 && (now - t0 >= seconds || now - last > 1.0)) break; /* time up, or nothing more to read */
     if (t0 == 0 && now > give_up) die("consume", "no message within 60 s");
-    ssize_t n = rd_kafka_consume_batch_queue(queue, 100, batch, BATCH);
+    /* 1 ms: the call waits until it has BATCH messages or the timeout, and 1,000
+     * big messages are more than the local queue holds. */
+    ssize_t n = rd_kafka_consume_batch_queue(queue, 1, batch, BATCH);
     for (ssize_t i = 0; i < n; i++) {
       rd_kafka_message_t *m = batch[i];
       if (m->err) {
@@ -266,6 +273,135 @@ static int run_consume(int argc, char **argv) {
   rd_kafka_queue_destroy(queue);
   rd_kafka_consumer_close(rk);
   rd_kafka_destroy(rk);
+  return 0;
+}
+
+/* -------------------------------------------------------- multiconsume --- */
+/* consumers=N consumers in one process, one thread each running run_consume's
+ * loop, each in its own group (so each reads the whole topic). Their group
+ * joins end at different times, so a reader that has its first batch waits
+ * for the others: the window opens when the last one gets its first message,
+ * with every reader at the start of the topic, and closes after `seconds`,
+ * when one has read all `expect` messages, or when none got anything for a
+ * second. */
+struct reader {
+  rd_kafka_t *rk;
+  pthread_t thread;
+  /* Read so far; only this reader's thread writes them, once per batch. */
+  atomic_llong count, bytes;
+  long long errors; /* written when the thread ends */
+};
+
+static atomic_int readers_open, readers_stop;
+
+static void *read_until_stopped(void *opaque) {
+  struct reader *r = opaque;
+  rd_kafka_queue_t *queue = rd_kafka_queue_get_consumer(r->rk);
+  enum { BATCH = 1000 };
+  rd_kafka_message_t *batch[BATCH];
+  long long count = 0, bytes = 0, errors = 0;
+  while (!atomic_load_explicit(&readers_stop, memory_order_relaxed)) {
+    /* 1 ms: the call waits until it has BATCH messages or the timeout, and 1,000
+     * big messages are more than the local queue holds. */
+    ssize_t n = rd_kafka_consume_batch_queue(queue, 1, batch, BATCH);
+    for (ssize_t i = 0; i < n; i++) {
+      rd_kafka_message_t *m = batch[i];
+      if (m->err) {
+        if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF && errors++ == 0)
+          fprintf(stderr, "raw_bench: consume error: %s\n", rd_kafka_message_errstr(m));
+      } else {
+        count++;
+        bytes += (long long)m->len; /* touch what a client hands over */
+      }
+      rd_kafka_message_destroy(m);
+    }
+    atomic_store_explicit(&r->count, count, memory_order_relaxed);
+    atomic_store_explicit(&r->bytes, bytes, memory_order_relaxed);
+    struct timespec tick = {0, 1000000};
+    while (count > 0 && !atomic_load(&readers_open) && !atomic_load(&readers_stop)) nanosleep(&tick, NULL);
+  }
+  r->errors = errors;
+  rd_kafka_queue_destroy(queue);
+  return NULL;
+}
+
+/* The readers' messages together; whether each has had one; the most one has read. */
+static long long readers_total(struct reader *readers, int n, int *all_started, long long *most) {
+  long long total = 0;
+  *all_started = 1;
+  *most = 0;
+  for (int i = 0; i < n; i++) {
+    long long c = atomic_load_explicit(&readers[i].count, memory_order_relaxed);
+    total += c;
+    if (c == 0) *all_started = 0;
+    if (c > *most) *most = c;
+  }
+  return total;
+}
+
+static long long readers_bytes(struct reader *readers, int n) {
+  long long bytes = 0;
+  for (int i = 0; i < n; i++) bytes += atomic_load_explicit(&readers[i].bytes, memory_order_relaxed);
+  return bytes;
+}
+
+static int run_multiconsume(int argc, char **argv) {
+  int n = atoi(arg(argc, argv, "consumers", "1"));
+  double seconds = atof(arg(argc, argv, "seconds", "3"));
+  long long expect = atoll(arg(argc, argv, "expect", "1000000"));
+  const char *group = arg(argc, argv, "group", "raw-bench");
+  if (n < 1) die("consumers", "must be at least 1");
+  struct reader *readers = calloc((size_t)n, sizeof(*readers));
+  for (int i = 0; i < n; i++) {
+    char name[300];
+    snprintf(name, sizeof(name), "%s-%d", group, i);
+    readers[i].rk = new_consumer(argc, argv, name);
+    pthread_create(&readers[i].thread, NULL, read_until_stopped, &readers[i]);
+  }
+  /* Checking every millisecond: cheap next to N reading threads, and the window's edges are this exact. */
+  struct timespec tick = {0, 1000000};
+  int all_started;
+  long long most, total;
+  double give_up = now_s() + 60;
+  for (;;) {
+    total = readers_total(readers, n, &all_started, &most);
+    if (all_started) break;
+    if (now_s() > give_up) die("multiconsume", "not every consumer got a message within 60 s");
+    nanosleep(&tick, NULL);
+  }
+  long long total0 = total, bytes0 = readers_bytes(readers, n);
+  double t0 = now_s(), cpu0 = cpu_s(), last = t0;
+  atomic_store(&readers_open, 1);
+  long long last_total = total, last_bytes = bytes0;
+  for (;;) {
+    nanosleep(&tick, NULL);
+    double now = now_s();
+    total = readers_total(readers, n, &all_started, &most);
+    if (total != last_total) {
+      last_total = total;
+      last_bytes = readers_bytes(readers, n);
+      last = now;
+    }
+    if (now - t0 >= seconds || most >= expect || now - last > 1.0) break;
+  }
+  double elapsed = last - t0, cpu = cpu_s() - cpu0;
+  atomic_store(&readers_stop, 1);
+  long long errors = 0;
+  for (int i = 0; i < n; i++) {
+    pthread_join(readers[i].thread, NULL);
+    errors += readers[i].errors;
+  }
+  long long msgs = last_total - total0;
+  printf("{\"client\":\"raw-c\",\"msgs\":%lld,\"bytes\":%lld,\"consumers\":%d,\"errors\":%lld"
+         ",\"seconds\":%.4f,\"msgsPerSec\":%.0f,\"peakRssMB\":%.1f,\"cpuSec\":%.3f,\"librdkafka\":\"%s\"}\n",
+         msgs, last_bytes - bytes0, n, errors, elapsed, elapsed > 0 ? msgs / elapsed : 0, peak_rss_mb(), cpu,
+         rd_kafka_version_str());
+  fflush(stdout);
+  for (int i = 0; i < n; i++) {
+    rd_kafka_consumer_close(readers[i].rk);
+    rd_kafka_destroy(readers[i].rk);
+  }
+  free(readers);
   return 0;
 }
 
@@ -320,7 +456,7 @@ static int run_latency(int argc, char **argv) {
   st.warmup = atof(arg(argc, argv, "warmup", "0.5"));
   st.capacity = (int64_t)(rate * seconds);
   st.samples = calloc((size_t)st.capacity, sizeof(double));
-  st.consumer = new_consumer(argc, argv);
+  st.consumer = new_consumer(argc, argv, arg(argc, argv, "group", "raw-bench"));
   rd_kafka_t *rk = new_producer(argc, argv, "0");
   rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
   char *value = calloc(1, size < sizeof(double) ? sizeof(double) : size);
@@ -368,7 +504,8 @@ int main(int argc, char **argv) {
   if (strcmp(mode, "produce") == 0) return run_produce(argc, argv);
   if (strcmp(mode, "txproduce") == 0) return run_txproduce(argc, argv);
   if (strcmp(mode, "consume") == 0) return run_consume(argc, argv);
+  if (strcmp(mode, "multiconsume") == 0) return run_multiconsume(argc, argv);
   if (strcmp(mode, "latency") == 0) return run_latency(argc, argv);
-  fprintf(stderr, "usage: raw_bench mode=produce|txproduce|consume|latency key=value...\n");
+  fprintf(stderr, "usage: raw_bench mode=produce|txproduce|consume|multiconsume|latency key=value...\n");
   return 2;
 }
