@@ -10,6 +10,7 @@ import { decodeHeaders, type Message, TIMESTAMP_TYPES } from './consumer-message
 import { OffsetTracker, partitionKey } from './consumer-offsets';
 import { type RebalanceEvent, RebalanceFlow, type StartOffset } from './consumer-rebalance';
 import { isTraced, type OperationTraceContext, traceOperation, tracing } from './diagnostics';
+import { noteLoopTurn, yieldToLoopIfDue } from './event-loop-turns';
 import { ErrorCodes } from './generated/error-codes';
 import { CONSUMED_MESSAGE as META } from './generated/wire-layout';
 import { KafkaError } from './kafka-error';
@@ -71,9 +72,6 @@ export interface ConsumerEvents extends ClientEvents {
   commit: [error: KafkaError | null, offsets: TopicPartitionOffset[]];
 }
 
-// Short enough that timers and I/O wait under 10 ms (the event-loop target)
-// while a loop consumes at full speed; a turn costs a few microseconds.
-const LOOP_TURN_EVERY_MS = 4;
 // How long a pull without a deadline waits for a wakeup before polling again anyway.
 const IDLE_REPOLL_MS = 1000;
 // One poll (taking and decoding a batch) should stay under this; a new
@@ -100,7 +98,6 @@ export class Consumer extends Client<ConsumerEvents> {
   #pullFinished: Promise<void> | undefined;
   // While messages are always ready, a loop would run on promise jobs alone
   // and starve timers and I/O: every pull after this long yields once.
-  #lastLoopTurn = performance.now();
   #pollLimit = MIN_POLL_LIMIT;
   // disconnect() is running the rebalance handler's final revocation.
   #inFinalRevocation = false;
@@ -492,10 +489,8 @@ export class Consumer extends Client<ConsumerEvents> {
       finish = resolve;
     });
     try {
-      if (performance.now() - this.#lastLoopTurn > LOOP_TURN_EVERY_MS) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        this.#lastLoopTurn = performance.now();
-      }
+      // Again after a turn when other consumers used the time since it.
+      for (let turn = yieldToLoopIfDue(); turn !== undefined; turn = yieldToLoopIfDue()) await turn;
       this.#storeProcessed();
       this.#offsets.keepUnfinishedTail();
       if (this.fatalError) throw this.fatalError;
@@ -690,7 +685,7 @@ export class Consumer extends Client<ConsumerEvents> {
       this.#readableWaiter = () => {
         if (timer) clearTimeout(timer);
         this.#readableSignaled = false;
-        this.#lastLoopTurn = performance.now(); // woken from the event loop: it just had its turn
+        noteLoopTurn(); // woken from the event loop: it just had its turn
         if (this.state === 'connected') this.native.setKeepAlive(false);
         resolve();
       };
