@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Benchmarks rdkafka-napi side by side with raw librdkafka (C) and the other
-// Node.js Kafka clients, on a real single Kafka broker and on the embedded
-// mock cluster, and writes docs/benchmarks.md and docs/benchmarks.svg; on the
-// broker, "How cost grows" (bench/scaling.js: ours ÷ raw C over partitions,
+// Benchmarks rdkafka-napi side by side with raw librdkafka (C), the other
+// Node.js Kafka clients and, as references from outside Node, Apache Kafka's
+// Java client and confluent-kafka for Python, on a real single Kafka broker and
+// on the embedded mock cluster, and writes docs/benchmarks.md and docs/benchmarks.svg;
+// on the broker, "How cost grows" (bench/scaling.js: ours ÷ raw C over partitions,
 // message sizes and consumers per process) adds docs/benchmarks-scaling.svg.
 //
 //   npm run bench                 the full run (3 rounds, ~19 min; scaling ~5 of them)
@@ -15,8 +16,9 @@
 //            --no-write (print only)  --port BASE (default 29400)
 //            --report-only (rewrite the docs from the last run's saved numbers)
 //
-// Each measurement runs in a fresh process (bench/clients/*.js, or the C
-// program bench/raw/raw_bench.c built here) that prints one JSON line; the
+// Each measurement runs in a fresh process (bench/clients/*.js, the C program
+// bench/raw/raw_bench.c built here, the Java program bench/java/JavaBench.java
+// compiled here, or bench/clients/confluent_kafka_python.py) that prints one JSON line; the
 // clients take turns within each workload, in a rotated order every round,
 // and the tables show medians over the rounds. Ours and raw C run back to back
 // in every round: their ratio is taken per round (median and spread reported),
@@ -28,6 +30,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { stripVTControlCharacters } = require('node:util');
 const { AXES, scalingPlan, runScaling, scalingMarkdown, scalingSvg } = require('./scaling');
 
 const root = path.resolve(__dirname, '..');
@@ -35,6 +38,7 @@ const root = path.resolve(__dirname, '..');
 // the C program and results in the cache, the broker in a fresh temporary directory.
 const cacheDir = path.join(process.env.RDKAFKA_NAPI_CACHE || path.join(os.homedir(), '.cache', 'rdkafka-napi'), 'bench');
 const rawBinary = path.join(cacheDir, 'raw_bench');
+const javaClassesDir = path.join(cacheDir, 'java');
 const peersDir = path.join(__dirname, 'peers');
 const peersStatusFile = path.join(peersDir, 'node_modules', '.bench-peers.json');
 
@@ -86,7 +90,11 @@ for (const axis of SCALING_AXES) {
 
 // ------------------------------------------------------------------ clients
 const node = process.execPath;
-const CLIENTS = [
+// A client runs as `node bench/clients/<script> '<settings JSON>'` unless it has
+// command(settings), the command line to run. prepare(), where there is one, makes
+// the client runnable once per run: { ok, reason } (not ok: reported as not installed).
+// reference: a client from outside Node, in the tables for scale but no Node peer.
+const ALL_CLIENTS = [
   { id: 'rdkafka-napi', label: 'rdkafka-napi', ours: true, script: 'rdkafka-napi.js' },
   // Ours, but not the native API the targets and the chart judge: its rows also
   // give its ratio to the clients in comparedWith (see facadeComparison).
@@ -97,7 +105,7 @@ const CLIENTS = [
     script: 'rdkafka-napi-kafkajs.js',
     comparedWith: ['rdkafka-napi', 'kafkajs', 'ckjs-kafkajs'],
   },
-  { id: 'raw-c', label: 'raw librdkafka (C)', ceiling: true },
+  { id: 'raw-c', label: 'raw librdkafka (C)', ceiling: true, command: (s) => [rawBinary, ...rawArgs(s)] },
   { id: 'node-rdkafka', label: 'node-rdkafka', peer: 'node-rdkafka', script: 'node-rdkafka.js' },
   {
     id: 'ckjs-rdkafka',
@@ -119,7 +127,25 @@ const CLIENTS = [
     script: 'platformatic.js',
     noMock: 'cannot talk to librdkafka’s mock cluster (its ApiVersions v3 request is refused)',
   },
-].filter((c) => ONLY_CLIENTS.length === 0 || ONLY_CLIENTS.includes(c.id));
+  {
+    id: 'java',
+    label: 'Java kafka-clients',
+    reference: true,
+    prepare: prepareJava,
+    command: (s) => [...launchers.java, JSON.stringify(s)],
+    noMock: 'cannot talk to librdkafka’s mock cluster (it reads the mock’s ApiVersions answer as a 20-minute throttle)',
+  },
+  {
+    id: 'python',
+    label: 'confluent-kafka (Python)',
+    reference: true,
+    prepare: preparePython,
+    command: (s) => [...launchers.python, JSON.stringify(s)],
+  },
+];
+const CLIENTS = ALL_CLIENTS.filter((c) => ONLY_CLIENTS.length === 0 || ONLY_CLIENTS.includes(c.id));
+// No event loop to measure: the C program and the references from outside Node.
+const hasEventLoop = (client) => !client.ceiling && !client.reference;
 
 // ---------------------------------------------------------------- workloads
 const AWAITED_SEND_CLIENTS = ['rdkafka-napi', 'rdkafka-napi-kafkajs', 'kafkajs', 'ckjs-kafkajs'];
@@ -254,23 +280,85 @@ function peerStatus() {
   }
 }
 
+// The command lines of the references, set by their prepare().
+const launchers = {};
+// The Java client's classpath: kafka-clients, its runtime dependencies, and the
+// slf4j binding and backend among the broker's jars (warnings to stderr, see bench/java/log4j2.properties).
+const JAVA_JARS = /^(kafka-clients|zstd-jni|lz4-java|snappy-java|slf4j-api|log4j-api|log4j-core|log4j-slf4j2?-impl)-\d.*\.jar$/;
+const javaTool = (name) => (process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', name) : name);
+// The last line of a tool's stderr, without the colour codes maven leaves in it.
+const lastLine = (text) => stripVTControlCharacters(text).trim().split('\n').pop()?.trim().slice(0, 200) ?? '';
+
+// Kafka's Java client of the broker's own version: its jars from scripts/kafka-broker.sh's cache
+// (`fetch` is a no-op once the broker ran), bench/java/JavaBench.java compiled against them with
+// javac when the source or the jar is newer than the class.
+function prepareJava() {
+  const fetched = spawnSync('bash', [path.join(root, 'scripts', 'kafka-broker.sh'), 'fetch'], { encoding: 'utf8' });
+  if (fetched.status !== 0) return { ok: false, reason: `scripts/kafka-broker.sh fetch failed: ${lastLine(fetched.stderr)}` };
+  const libs = fetched.stdout.trim();
+  const jars = fs
+    .readdirSync(libs)
+    .filter((f) => JAVA_JARS.test(f))
+    .map((f) => path.join(libs, f));
+  const clientJar = jars.find((f) => path.basename(f).startsWith('kafka-clients-'));
+  if (!clientJar) return { ok: false, reason: `no kafka-clients jar in ${libs}` };
+  const source = path.join(__dirname, 'java', 'JavaBench.java');
+  const compiled = path.join(javaClassesDir, 'JavaBench.class');
+  if (
+    !fs.existsSync(compiled) ||
+    fs.statSync(compiled).mtimeMs <= Math.max(fs.statSync(source).mtimeMs, fs.statSync(clientJar).mtimeMs)
+  ) {
+    fs.rmSync(javaClassesDir, { recursive: true, force: true });
+    fs.mkdirSync(javaClassesDir, { recursive: true });
+    const args = ['-d', javaClassesDir, '-cp', clientJar, source];
+    log(`building ${compiled}: javac ${args.join(' ')}`);
+    const r = spawnSync(javaTool('javac'), args, { encoding: 'utf8' });
+    if (r.error) return { ok: false, reason: `javac: ${r.error.message} (apt-get install openjdk-17-jdk-headless)` };
+    if (r.status !== 0) return { ok: false, reason: `javac failed: ${r.stderr.trim().split('\n')[0]}` };
+  }
+  launchers.java = [
+    javaTool('java'),
+    // A heap as the broker's. The JVM compiles its hot paths during the timed part: that JIT
+    // warm-up (and its compiler threads' CPU) is part of this client's cost, as V8's is for ours.
+    '-Xmx1g',
+    `-Dlog4j2.configurationFile=${path.join(__dirname, 'java', 'log4j2.properties')}`,
+    '-cp',
+    [javaClassesDir, ...jars].join(path.delimiter),
+    'JavaBench',
+  ];
+  return { ok: true, version: /kafka-clients-(.*)\.jar$/.exec(clientJar)[1] };
+}
+
+// confluent-kafka in the virtualenv the interop tests use (scripts/python-interop-env.sh
+// makes it once, pinned, in the cache; it prints the virtualenv's python).
+function preparePython() {
+  const r = spawnSync('bash', [path.join(root, 'scripts', 'python-interop-env.sh')], { encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0) return { ok: false, reason: lastLine(r.stderr) || `scripts/python-interop-env.sh: exit ${r.status}` };
+  launchers.python = [r.stdout.trim(), path.join(__dirname, 'clients', 'confluent_kafka_python.py')];
+  return { ok: true };
+}
+
+// The command line of one run: the client's command(), or its Node script. A client given by id
+// alone (e.g. { id: 'raw-c' } for a warm-up) takes the command of the client of that id.
+function commandLine(client, settings) {
+  const command = client.command ?? ALL_CLIENTS.find((c) => c.id === client.id)?.command;
+  if (command) return command(settings);
+  return [
+    node,
+    ...(settings.workload === 'soak' ? ['--expose-gc'] : []),
+    path.join(__dirname, 'clients', client.script),
+    JSON.stringify(settings),
+  ];
+}
+
 // Runs one measurement; resolves with its JSON line, or { error }.
 function runClient(client, settings, timeoutSeconds) {
-  const [command, args] =
-    client.id === 'raw-c'
-      ? [rawBinary, rawArgs(settings)]
-      : [
-          node,
-          [
-            ...(settings.workload === 'soak' ? ['--expose-gc'] : []),
-            path.join(__dirname, 'clients', client.script),
-            JSON.stringify(settings),
-          ],
-        ];
+  const [command, ...args] = commandLine(client, settings);
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    child.on('error', (error) => (stderr += `error: ${error.message}\n`)); // e.g. a command not found
     let closing;
     child.stdout.on('data', (d) => {
       stdout += d;
@@ -681,6 +769,7 @@ const fmtPaired = (p, base = 'raw C') =>
     ? '—'
     : `${fmtRatio(p.median)} (${fmtRatio(p.min)}–${fmtRatio(p.max)}, ${p.rounds} round${p.rounds > 1 ? 's' : ''})${p.noisy ? ` ⚠︎ noisy: ${base} rounds differ ${p.rawSpread.toFixed(1)}×` : ''}`;
 
+// The fastest Node peer: references from outside Node have no `peer`, so never count.
 function bestPeer(summaries) {
   let best;
   for (const client of CLIENTS) {
@@ -706,7 +795,7 @@ function workloadTable(workload, summaries) {
   for (const client of CLIENTS) {
     const s = summaries[client.id];
     if (!s) continue;
-    const name = client.ours ? `**${client.label}**` : client.label;
+    const name = client.ours ? `**${client.label}**` : client.reference ? `${client.label} *(reference)*` : client.label;
     if (s.ok === 0) {
       const why = s.notApplicable ? `n/a: ${s.error}` : `failed: ${s.error}`;
       lines.push(`| ${name} | ${why} |${' |'.repeat(isLatencyKind(workload) ? 7 : 6)}`);
@@ -716,12 +805,12 @@ function workloadTable(workload, summaries) {
     if (isLatencyKind(workload)) {
       const ratio = ours?.latency && s.latency && client.id !== 'rdkafka-napi' ? ours.latency.p99 / s.latency.p99 : undefined;
       lines.push(
-        `| ${name}${note} | ${fmtNum(s.latency.p50, 2)} | ${fmtNum(s.latency.p99, 2)} | ${fmtNum(s.latency.p999, 2)} | ${fmtRatio(ratio)} | ${s.latency.p99s.map((v) => v.toFixed(1)).join(', ')} | ${fmtNum(s.cpuSec, 2)} | ${fmtNum(s.peakRssMB, 0)} | ${client.ceiling ? 'n/a' : fmtNum(s.elP99Ms, 1)} |`,
+        `| ${name}${note} | ${fmtNum(s.latency.p50, 2)} | ${fmtNum(s.latency.p99, 2)} | ${fmtNum(s.latency.p999, 2)} | ${fmtRatio(ratio)} | ${s.latency.p99s.map((v) => v.toFixed(1)).join(', ')} | ${fmtNum(s.cpuSec, 2)} | ${fmtNum(s.peakRssMB, 0)} | ${hasEventLoop(client) ? fmtNum(s.elP99Ms, 1) : 'n/a'} |`,
       );
     } else {
       const ratio = ours?.msgsPerSec && client.id !== 'rdkafka-napi' ? ours.msgsPerSec / s.msgsPerSec : undefined;
       lines.push(
-        `| ${name}${note} | ${fmtRate(s.msgsPerSec)} | ${fmtRatio(ratio)} | ${fmtRate(s.minRate)}–${fmtRate(s.maxRate)} | ${fmtNum(s.cpuUsPerMsg, 2)} | ${fmtNum(s.peakRssMB, 0)} | ${client.ceiling ? 'n/a' : fmtNum(s.elP99Ms, 1)} | ${s.ok}/${s.runs} |`,
+        `| ${name}${note} | ${fmtRate(s.msgsPerSec)} | ${fmtRatio(ratio)} | ${fmtRate(s.minRate)}–${fmtRate(s.maxRate)} | ${fmtNum(s.cpuUsPerMsg, 2)} | ${fmtNum(s.peakRssMB, 0)} | ${hasEventLoop(client) ? fmtNum(s.elP99Ms, 1) : 'n/a'} | ${s.ok}/${s.runs} |`,
       );
     }
   }
@@ -911,7 +1000,7 @@ function memoryGrowth(result) {
 }
 
 function markdown(context) {
-  const { all, soakResult, peers, started, finished, loadBefore, loadAfter, clusters } = context;
+  const { all, soakResult, peers, references, started, finished, loadBefore, loadAfter, clusters } = context;
   const out = [];
   out.push('# Benchmarks');
   out.push('');
@@ -964,6 +1053,17 @@ function markdown(context) {
     `our sendBatch() of the same 100, and one awaited send() of one message after another for ${MODE.latencySeconds} s (mock: ${MODE.mockLatencySeconds} s) after a 0.5 s`,
   );
   out.push('warm-up, its time until it resolves. ⚠︎: the client crashed or hung while closing after its result was printed.');
+  out.push('');
+  out.push(
+    '*(reference)*: a client from outside Node, there for scale and left out of the Node-peer target: Apache Kafka’s Java client of the',
+  );
+  out.push(
+    'broker’s version (java -Xmx1g; the JVM compiles its hot paths within the timed part, and that counts, as V8’s does; its own defaults',
+  );
+  out.push(
+    'besides the settings above, e.g. 16 KiB batches; not on the mock, which it cannot talk to) and confluent-kafka for Python (over the',
+  );
+  out.push('librdkafka its wheel bundles, librdkafka’s defaults). Their CPU is the whole process too.');
   out.push('');
   out.push('## Targets (real broker)');
   out.push('');
@@ -1042,6 +1142,12 @@ function markdown(context) {
       'rdkafka-napi/kafkajs, the same calls and options as KafkaJS (bench/clients/kafkajs-style.js); awaited sends: send() of 100 ' +
       'messages, 4 in flight, and one awaited send() at a time, as our native API makes them with sendBatch() and send() (linger.ms 0)',
     platformatic: 'send() of 1,000 messages, 4 in flight; consume() stream, "data" events',
+    java:
+      'bench/java/JavaBench.java (java -Xmx1g): send() with a failure-counting callback, flush(); poll(100 ms) loop; ' +
+      'latency: poll() in a thread of its own; the jar the broker runs with',
+    python:
+      'bench/clients/confluent_kafka_python.py: produce() loop, poll(0) every 1,024, poll(1 ms) on BufferError, ' +
+      'on_delivery callback, flush(); consume(num_messages=1000) loop; latency: poll() in a thread of its own',
   };
   for (const client of CLIENTS) {
     let version = '';
@@ -1052,12 +1158,15 @@ function markdown(context) {
         break;
       }
     }
-    const status = client.peer ? peers[client.peer] : undefined;
+    const status = client.peer ? peers[client.peer] : references?.[client.id];
     if (status && !status.ok) version = `not installed: ${status.reason}`;
     out.push(`| ${client.label} | ${version || '—'} | ${usage[client.id] ?? ''} |`);
   }
   out.push('');
-  out.push('Peers are installed by `bash bench/install-peers.sh` into bench/peers/node_modules (not part of the package).');
+  out.push(
+    'Peers are installed by `bash bench/install-peers.sh` into bench/peers/node_modules (not part of the package); ' +
+      'the Java client is the broker’s own jar (scripts/kafka-broker.sh fetch), confluent-kafka the virtualenv of scripts/python-interop-env.sh.',
+  );
   out.push('');
   return out.join('\n');
 }
@@ -1093,6 +1202,8 @@ function svgChart(all) {
     'ckjs-kafkajs': '#d62728',
     kafkajs: '#2ca02c',
     platformatic: '#9467bd',
+    java: '#8c564b',
+    python: '#e377c2',
   };
   const barH = 9;
   const gap = 10;
@@ -1228,9 +1339,15 @@ async function main() {
     .join(' ');
   buildRaw();
   const peers = peerStatus();
+  const references = {};
   for (const client of CLIENTS) {
     if (client.peer && !peers[client.peer]?.ok) {
       client.skip = `not installed: ${peers[client.peer]?.reason ?? 'run bash bench/install-peers.sh'}`;
+    }
+    if (client.prepare) {
+      references[client.id] = client.prepare();
+      if (!references[client.id].ok) client.skip = `not installed: ${references[client.id].reason}`;
+      log(`${client.label}: ${client.skip ?? 'ready'}`);
     }
   }
   const results = {};
@@ -1275,6 +1392,7 @@ async function main() {
     soakResult,
     scaling,
     peers,
+    references,
     started,
     finished,
     loadBefore,
