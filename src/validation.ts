@@ -20,6 +20,24 @@ export function expectObject(parameter: string, value: unknown): asserts value i
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(parameter, 'an object', value);
 }
 
+/**
+ * Refuses a key the object's type does not have: a misspelt or foreign option
+ * (e.g. KafkaJS's numPartitions) would otherwise be ignored and its default
+ * used silently. `hints` names what to use instead of a known foreign key.
+ */
+export function expectKnownKeys(
+  parameter: string,
+  value: Record<string, unknown>,
+  known: readonly string[],
+  hints: Readonly<Record<string, string>> = {},
+): void {
+  for (const key of Object.keys(value)) {
+    if (known.includes(key) || value[key] === undefined) continue;
+    const instead = Object.hasOwn(hints, key) ? `: use ${hints[key]}` : '';
+    throw new TypeError(`${parameter}.${key} is not an option here (known: ${known.join(', ')})${instead}`);
+  }
+}
+
 export function expectInteger(parameter: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;

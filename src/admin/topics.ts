@@ -1,7 +1,7 @@
 // Topic and partition operations: create/delete topics, create partitions,
 // delete records, describe topics, list offsets, elect leaders.
 import type { KafkaError } from '../kafka-error';
-import { expectInteger, expectObject, expectTopicName, invalid } from '../validation';
+import { expectInteger, expectKnownKeys, expectObject, expectTopicName, invalid } from '../validation';
 import {
   type AclOperation,
   type AdminRequestOptions,
@@ -31,6 +31,14 @@ export interface NewTopic {
   /** Topic configs, e.g. { 'cleanup.policy': 'compact' }. */
   config?: Record<string, string | number | boolean>;
 }
+
+const NEW_TOPIC_KEYS = ['topic', 'partitions', 'replicationFactor', 'replicaAssignment', 'config'] as const;
+// KafkaJS's names for the same things, which a migrating service may bring along.
+const KAFKAJS_TOPIC_KEYS = {
+  numPartitions: 'partitions',
+  configEntries: 'config (an object of name: value)',
+  numReplicas: 'replicationFactor',
+};
 
 export interface CreateTopicsOptions extends AdminRequestOptions {
   /** Ask the broker to check the request without creating anything. */
@@ -74,6 +82,7 @@ function configPairs(parameter: string, config: unknown): Array<[string, string]
 export async function createTopics(native: Native, topics: NewTopic[], options?: CreateTopicsOptions): Promise<TopicResult[]> {
   const specs = expectNonEmptyArray<NewTopic>('topics', topics, 'NewTopic').map((spec, i) => {
     expectObject(`topics[${i}]`, spec);
+    expectKnownKeys(`topics[${i}]`, spec, NEW_TOPIC_KEYS, KAFKAJS_TOPIC_KEYS);
     const replicaAssignment = expectReplicaAssignment(`topics[${i}].replicaAssignment`, spec.replicaAssignment);
     return {
       topic: expectTopicName(`topics[${i}].topic`, spec.topic),
@@ -107,6 +116,9 @@ export interface NewPartitions {
   replicaAssignment?: number[][];
 }
 
+const NEW_PARTITIONS_KEYS = ['topic', 'count', 'replicaAssignment'] as const;
+const KAFKAJS_PARTITIONS_KEYS = { assignments: 'replicaAssignment (broker ids for each new partition)' };
+
 export async function createPartitions(
   native: Native,
   partitions: NewPartitions[],
@@ -114,6 +126,7 @@ export async function createPartitions(
 ): Promise<TopicResult[]> {
   const specs = expectNonEmptyArray<NewPartitions>('partitions', partitions, '{ topic, count }').map((spec, i) => {
     expectObject(`partitions[${i}]`, spec);
+    expectKnownKeys(`partitions[${i}]`, spec, NEW_PARTITIONS_KEYS, KAFKAJS_PARTITIONS_KEYS);
     return {
       topic: expectTopicName(`partitions[${i}].topic`, spec.topic),
       totalCount: expectInteger(`partitions[${i}].count`, spec.count, 1, 2_147_483_647),

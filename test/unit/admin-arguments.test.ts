@@ -48,6 +48,13 @@ const cases: Case[] = [
     /options\.validateOnly/,
   ],
   ['createTopics', () => admin.createTopics('t' as never), /for topics but received "t"/],
+  // KafkaJS's name for the count would otherwise be ignored and the topic get 1 partition.
+  [
+    'createTopics',
+    () => admin.createTopics([{ topic: 't', numPartitions: 8 } as never]),
+    /topics\[0\]\.numPartitions is not an option here .*: use partitions$/,
+  ],
+  ['createTopics', () => admin.createTopics([{ topic: 't', partiton: 8 } as never]), /topics\[0\]\.partiton is not an option/],
   ['deleteTopicsWithResults', () => admin.deleteTopicsWithResults([]), /non-empty array of topic names for topics/],
   ['deleteTopics', () => admin.deleteTopics(['ok', '..']), /for topics\[1\]/],
   [
@@ -56,6 +63,11 @@ const cases: Case[] = [
     /integer from 1 to \d+ for partitions\[0\]\.count but received 0/,
   ],
   ['createPartitions', () => admin.createPartitions({} as never), /non-empty array .* for partitions/],
+  [
+    'createPartitions',
+    () => admin.createPartitions([{ topic: 't', count: 3, assignments: [] } as never]),
+    /partitions\[0\]\.assignments is not an option here .*: use replicaAssignment/,
+  ],
   [
     'deleteRecords',
     () => admin.deleteRecords([{ topic: 't', partition: 0, before: -5 }]),
