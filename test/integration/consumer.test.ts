@@ -60,11 +60,17 @@ describe.each(targets())('Consumer on $name', ({ name, start }) => {
     for (const member of trio) member.subscribe(groupTopic);
     const readers = trio.map((member) => new BoundedReader(member.batches()[Symbol.asyncIterator]()));
     const seen: Message[][] = [[], [], []];
-    const formed = Date.now() + 30_000;
-    while (trio.some((member) => member.assignment().length === 0) && Date.now() < formed) {
+    // Each rebalance round on the mock waits up to session.timeout.ms - 1 s for
+    // members to rejoin (about 10 s in all, more on a loaded machine): wait for
+    // a settled assignment, all 8 partitions spread over all three members.
+    const sizes = () => trio.map((member) => member.assignment().length);
+    const settled = () => sizes().every((size) => size > 0) && sizes().reduce((a, b) => a + b, 0) === 8;
+    const formed = Date.now() + 60_000;
+    while (!settled() && Date.now() < formed) {
       await Promise.all(readers.map((reader, i) => reader.next(100).then((batch) => batch && seen[i].push(...batch))));
     }
-    expect(trio.map((member) => member.assignment().length).reduce((a, b) => a + b, 0)).toBe(8);
+    expect(sizes(), 'partitions assigned to each member').toSatisfy((list: number[]) => list.every((size) => size > 0));
+    expect(sizes().reduce((a, b) => a + b, 0)).toBe(8);
     for (let p = 0; p < 8; p++) {
       for (let i = 0; i < 250; i++) producer.produce({ topic: groupTopic, partition: p, value: `v${p}-${i}` });
     }
@@ -84,7 +90,7 @@ describe.each(targets())('Consumer on $name', ({ name, start }) => {
     expect(new Set(all.map((m) => `${m.partition}:${m.offset}`)).size).toBe(total);
     expect(seen.filter((list) => list.length > 0).length).toBeGreaterThanOrEqual(2);
     for (const offsets of byPartition(all).values()) expect(isAscending(offsets)).toBe(true);
-  });
+  }, 150_000);
 
   it.each(['range', 'cooperative-sticky'])(
     'loses nothing when a member joins and leaves mid-stream (%s), counting duplicates',
