@@ -24,6 +24,7 @@
         "native/kafka_error.cc",
         "native/library_info.cc",
         "native/message_bytes.cc",
+        "native/message_reaper.cc",
         "native/metadata.cc",
         "native/mock_cluster.cc",
         "native/oauth_token.cc",

@@ -231,8 +231,8 @@ Napi::Value Consumer::JsPoll(const Napi::CallbackInfo& info) {
         memcpy(cursor + offset, message->payload, message->len);
         offset += message->len;
       }
-      rd_kafka_message_destroy(message);
     }
+    reaper_.Hand(batch_.data(), static_cast<size_t>(count));
     slab_value = slab;
   }
   events_.EmitAll(env, on_event_);
@@ -529,6 +529,7 @@ Napi::Value Consumer::JsClose(const Napi::CallbackInfo& info) {
     stashed_partitions_.reset();
   }
   Untrack();
+  reaper_.Drain();
   auto done = std::make_shared<std::promise<void>>();
   close_done_ = done->get_future().share();
   return RunOffThread(
@@ -590,6 +591,7 @@ void Consumer::DestroyNow() {
   if (!handle_.open()) return;
   closing_ = true;
   stashed_partitions_.reset();
+  reaper_.Drain();
   handle_.DestroyNow();
 }
 

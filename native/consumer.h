@@ -15,6 +15,7 @@
 #include "client_handle.h"
 #include "client_handle_methods.h"
 #include "closables.h"
+#include "message_reaper.h"
 
 namespace rdkafka_napi {
 
@@ -98,6 +99,9 @@ class Consumer : public Napi::ObjectWrap<Consumer>, public Closable, public Clie
   double* meta_slab_ = nullptr;
   size_t meta_capacity_ = 0;
   std::vector<rd_kafka_message_t*> batch_;
+  // Frees each batch's messages once their bytes are in the slab; drained
+  // before the handle goes.
+  MessageReaper reaper_;
   Napi::FunctionReference on_readable_;
   Napi::FunctionReference on_event_;
   // Ready once close()'s thread has destroyed the handle (valid only after close()).

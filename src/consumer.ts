@@ -550,6 +550,10 @@ export class Consumer extends Client<ConsumerEvents> {
   #decode(count: number, slab: Buffer, headersList: unknown[][] | undefined): Message[] {
     const meta = this.#meta;
     const messages: Message[] = [];
+    // Views made from the batch's ArrayBuffer directly: Buffer.from(arrayBuffer,
+    // offset, length) skips the per-call buffer/byteOffset lookups of subarray().
+    const bytes = slab.buffer;
+    const start = slab.byteOffset;
     for (let i = 0; i < count; i++) {
       const base = i * META.stride;
       const topic = this.#topicName(meta[base + META.topicIndex]);
@@ -569,8 +573,8 @@ export class Consumer extends Client<ConsumerEvents> {
         topic,
         partition: meta[base + META.partition],
         offset: meta[base + META.offset],
-        key: keyLength < 0 ? null : slab.subarray(keyOffset, keyOffset + keyLength),
-        value: valueLength < 0 ? null : slab.subarray(valueOffset, valueOffset + valueLength),
+        key: keyLength < 0 ? null : Buffer.from(bytes, start + keyOffset, keyLength),
+        value: valueLength < 0 ? null : Buffer.from(bytes, start + valueOffset, valueLength),
         headers: headersIndex < 0 ? [] : decodeHeaders(headersList![headersIndex]),
         timestamp: meta[base + META.timestamp],
         timestampType: TIMESTAMP_TYPES[meta[base + META.timestampType]] ?? 'not-available',

@@ -1,0 +1,63 @@
+#include "message_reaper.h"
+
+namespace rdkafka_napi {
+
+MessageReaper::~MessageReaper() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  work_ready_.notify_one();
+  if (thread_.joinable()) thread_.join();
+  // Only when the thread could not start: nothing else is left to free them.
+  for (rd_kafka_message_t* message : pending_) rd_kafka_message_destroy(message);
+}
+
+void MessageReaper::Hand(rd_kafka_message_t* const* messages, size_t count) {
+  if (count == 0) return;
+  bool wake;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!thread_.joinable() && !stopping_) {
+      try {
+        thread_ = std::thread(&MessageReaper::Run, this);
+      } catch (const std::system_error&) {
+        // No thread to be had (a process at its limit): free them here.
+        for (size_t i = 0; i < count; i++) rd_kafka_message_destroy(messages[i]);
+        return;
+      }
+    }
+    wake = pending_.empty();
+    pending_.insert(pending_.end(), messages, messages + count);
+  }
+  if (wake) work_ready_.notify_one();
+}
+
+void MessageReaper::Drain() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (!thread_.joinable()) {
+    for (rd_kafka_message_t* message : pending_) rd_kafka_message_destroy(message);
+    pending_.clear();
+    return;
+  }
+  drained_.wait(lock, [this] { return pending_.empty() && !busy_; });
+}
+
+void MessageReaper::Run() {
+  std::vector<rd_kafka_message_t*> taken;
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    work_ready_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
+    if (pending_.empty()) return;  // stopping, and nothing left
+    taken.swap(pending_);
+    busy_ = true;
+    lock.unlock();
+    for (rd_kafka_message_t* message : taken) rd_kafka_message_destroy(message);
+    taken.clear();
+    lock.lock();
+    busy_ = false;
+    if (pending_.empty()) drained_.notify_all();
+  }
+}
+
+}  // namespace rdkafka_napi
