@@ -7,7 +7,7 @@ MessageReaper::~MessageReaper() {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
   }
-  work_ready_.notify_one();
+  work_ready_.NotifyOne();
   if (thread_.joinable()) thread_.join();
   // Only when the thread could not start: nothing else is left to free them.
   for (rd_kafka_message_t* message : pending_) rd_kafka_message_destroy(message);
@@ -30,7 +30,7 @@ void MessageReaper::Hand(rd_kafka_message_t* const* messages, size_t count) {
     wake = pending_.empty();
     pending_.insert(pending_.end(), messages, messages + count);
   }
-  if (wake) work_ready_.notify_one();
+  if (wake) work_ready_.NotifyOne();
 }
 
 void MessageReaper::Drain() {
@@ -40,14 +40,14 @@ void MessageReaper::Drain() {
     pending_.clear();
     return;
   }
-  drained_.wait(lock, [this] { return pending_.empty() && !busy_; });
+  while (!pending_.empty() || busy_) drained_.Wait(lock);
 }
 
 void MessageReaper::Run() {
   std::vector<rd_kafka_message_t*> taken;
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
-    work_ready_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
+    while (!stopping_ && pending_.empty()) work_ready_.Wait(lock);
     if (pending_.empty()) return;  // stopping, and nothing left
     taken.swap(pending_);
     busy_ = true;
@@ -56,7 +56,7 @@ void MessageReaper::Run() {
     taken.clear();
     lock.lock();
     busy_ = false;
-    if (pending_.empty()) drained_.notify_all();
+    if (pending_.empty()) drained_.NotifyAll();
   }
 }
 

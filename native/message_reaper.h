@@ -6,7 +6,8 @@
 
 #include <librdkafka/rdkafka.h>
 
-#include <condition_variable>
+#include <pthread.h>
+
 #include <cstddef>
 #include <mutex>
 #include <system_error>
@@ -32,9 +33,26 @@ class MessageReaper {
  private:
   void Run();
 
+  // pthread's condition variable on std::mutex's own: libstdc++ 12 versions
+  // std::condition_variable::wait at GLIBCXX_3.4.30, newer than the oldest
+  // system our prebuilt binary supports (test/package/prebuild.test.ts).
+  class Condition {
+   public:
+    Condition() { pthread_cond_init(&cond_, nullptr); }
+    ~Condition() { pthread_cond_destroy(&cond_); }
+    Condition(const Condition&) = delete;
+    Condition& operator=(const Condition&) = delete;
+    void Wait(std::unique_lock<std::mutex>& lock) { pthread_cond_wait(&cond_, lock.mutex()->native_handle()); }
+    void NotifyOne() { pthread_cond_signal(&cond_); }
+    void NotifyAll() { pthread_cond_broadcast(&cond_); }
+
+   private:
+    pthread_cond_t cond_;
+  };
+
   std::mutex mutex_;
-  std::condition_variable work_ready_;
-  std::condition_variable drained_;
+  Condition work_ready_;
+  Condition drained_;
   std::vector<rd_kafka_message_t*> pending_;
   bool busy_ = false;
   bool stopping_ = false;
