@@ -8,9 +8,7 @@ MessageReaper::~MessageReaper() {
     stopping_ = true;
   }
   work_ready_.NotifyOne();
-  if (thread_.joinable()) thread_.join();
-  // Only when the thread could not start: nothing else is left to free them.
-  for (rd_kafka_message_t* message : pending_) rd_kafka_message_destroy(message);
+  if (thread_.joinable()) thread_.join();  // Run() returns only with nothing pending
 }
 
 void MessageReaper::Hand(rd_kafka_message_t* const* messages, size_t count) {
@@ -18,7 +16,7 @@ void MessageReaper::Hand(rd_kafka_message_t* const* messages, size_t count) {
   bool wake;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!thread_.joinable() && !stopping_) {
+    if (!thread_.joinable()) {
       try {
         thread_ = std::thread(&MessageReaper::Run, this);
       } catch (const std::system_error&) {
@@ -35,11 +33,7 @@ void MessageReaper::Hand(rd_kafka_message_t* const* messages, size_t count) {
 
 void MessageReaper::Drain() {
   std::unique_lock<std::mutex> lock(mutex_);
-  if (!thread_.joinable()) {
-    for (rd_kafka_message_t* message : pending_) rd_kafka_message_destroy(message);
-    pending_.clear();
-    return;
-  }
+  // Nothing is ever pending without the thread: Hand() frees in place when it cannot start one.
   while (!pending_.empty() || busy_) drained_.Wait(lock);
 }
 
