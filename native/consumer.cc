@@ -529,7 +529,7 @@ Napi::Value Consumer::JsClose(const Napi::CallbackInfo& info) {
     stashed_partitions_.reset();
   }
   Untrack();
-  reaper_.Drain();
+  reaper_.Finish();
   auto done = std::make_shared<std::promise<void>>();
   close_done_ = done->get_future().share();
   return RunOffThread(
@@ -591,7 +591,7 @@ void Consumer::DestroyNow() {
   if (!handle_.open()) return;
   closing_ = true;
   stashed_partitions_.reset();
-  reaper_.Drain();
+  reaper_.Finish();
   handle_.DestroyNow();
 }
 

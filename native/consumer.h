@@ -99,7 +99,7 @@ class Consumer : public Napi::ObjectWrap<Consumer>, public Closable, public Clie
   double* meta_slab_ = nullptr;
   size_t meta_capacity_ = 0;
   std::vector<rd_kafka_message_t*> batch_;
-  // Frees each batch's messages once their bytes are in the slab; drained
+  // Frees each batch's messages once their bytes are in the slab; finished
   // before the handle goes.
   MessageReaper reaper_;
   Napi::FunctionReference on_readable_;

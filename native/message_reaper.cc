@@ -2,14 +2,7 @@
 
 namespace rdkafka_napi {
 
-MessageReaper::~MessageReaper() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-  }
-  work_ready_.NotifyOne();
-  if (thread_.joinable()) thread_.join();  // Run() returns only with nothing pending
-}
+MessageReaper::~MessageReaper() { Finish(); }
 
 void MessageReaper::Hand(rd_kafka_message_t* const* messages, size_t count) {
   if (count == 0) return;
@@ -31,10 +24,15 @@ void MessageReaper::Hand(rd_kafka_message_t* const* messages, size_t count) {
   if (wake) work_ready_.NotifyOne();
 }
 
-void MessageReaper::Drain() {
-  std::unique_lock<std::mutex> lock(mutex_);
-  // Nothing is ever pending without the thread: Hand() frees in place when it cannot start one.
-  while (!pending_.empty() || busy_) drained_.Wait(lock);
+void MessageReaper::Finish() {
+  if (!thread_.joinable()) return;  // Hand() and Finish() both run on the JS thread
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  work_ready_.NotifyOne();
+  thread_.join();  // Run() returns only with nothing pending
+  stopping_ = false;
 }
 
 void MessageReaper::Run() {
@@ -44,13 +42,10 @@ void MessageReaper::Run() {
     while (!stopping_ && pending_.empty()) work_ready_.Wait(lock);
     if (pending_.empty()) return;  // stopping, and nothing left
     taken.swap(pending_);
-    busy_ = true;
     lock.unlock();
     for (rd_kafka_message_t* message : taken) rd_kafka_message_destroy(message);
     taken.clear();
     lock.lock();
-    busy_ = false;
-    if (pending_.empty()) drained_.NotifyAll();
   }
 }
 

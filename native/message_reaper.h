@@ -26,9 +26,10 @@ class MessageReaper {
   // Takes ownership of `count` messages; the thread starts on first use.
   void Hand(rd_kafka_message_t* const* messages, size_t count);
 
-  // Returns once every message handed over is destroyed. Call before the
-  // handle is destroyed: each message holds references into it.
-  void Drain();
+  // Returns once every message handed over is destroyed and the thread has
+  // ended. Call before the handle is destroyed (each message holds references
+  // into it), so that a closed consumer keeps no thread of ours.
+  void Finish();
 
  private:
   void Run();
@@ -44,7 +45,6 @@ class MessageReaper {
     Condition& operator=(const Condition&) = delete;
     void Wait(std::unique_lock<std::mutex>& lock) { pthread_cond_wait(&cond_, lock.mutex()->native_handle()); }
     void NotifyOne() { pthread_cond_signal(&cond_); }
-    void NotifyAll() { pthread_cond_broadcast(&cond_); }
 
    private:
     pthread_cond_t cond_;
@@ -52,9 +52,7 @@ class MessageReaper {
 
   std::mutex mutex_;
   Condition work_ready_;
-  Condition drained_;
   std::vector<rd_kafka_message_t*> pending_;
-  bool busy_ = false;
   bool stopping_ = false;
   std::thread thread_;
 };

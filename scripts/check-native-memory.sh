@@ -92,7 +92,8 @@ stage() { # DIR
 # from scratch only when the prefix or the flags changed.
 build_addon() {
   local dir="$1" prefix="$2" cflags="$3" ldflags="$4" stamp action=build
-  stamp="prefix=$prefix cflags=$cflags ldflags=$ldflags node=$NODE $("$NODE" --version) gyp=$(sha256sum <"$dir/binding.gyp")"
+  # The root too: the Makefile holds absolute include paths into its node_modules.
+  stamp="root=$ROOT prefix=$prefix cflags=$cflags ldflags=$ldflags node=$NODE $("$NODE" --version) gyp=$(sha256sum <"$dir/binding.gyp")"
   if [[ ! -f "$dir/build/Makefile" || "$(cat "$dir/.memcheck-stamp" 2>/dev/null)" != "$stamp" ]]; then
     action=rebuild
   fi

@@ -569,18 +569,20 @@ export class Consumer extends Client<ConsumerEvents> {
       const keyOffset = meta[base + META.keyOffset];
       const headersIndex = meta[base + META.headersIndex];
       const leaderEpoch = meta[base + META.leaderEpoch];
-      const message: Message = {
-        topic,
-        partition: meta[base + META.partition],
-        offset: meta[base + META.offset],
-        key: keyLength < 0 ? null : Buffer.from(bytes, start + keyOffset, keyLength),
-        value: valueLength < 0 ? null : Buffer.from(bytes, start + valueOffset, valueLength),
-        headers: headersIndex < 0 ? [] : decodeHeaders(headersList![headersIndex]),
-        timestamp: meta[base + META.timestamp],
-        timestampType: TIMESTAMP_TYPES[meta[base + META.timestampType]] ?? 'not-available',
-      };
-      if (leaderEpoch >= 0) message.leaderEpoch = leaderEpoch;
-      messages.push(message);
+      const partition = meta[base + META.partition];
+      const offset = meta[base + META.offset];
+      const key = keyLength < 0 ? null : Buffer.from(bytes, start + keyOffset, keyLength);
+      const value = valueLength < 0 ? null : Buffer.from(bytes, start + valueOffset, valueLength);
+      const headers = headersIndex < 0 ? [] : decodeHeaders(headersList![headersIndex]);
+      const timestamp = meta[base + META.timestamp];
+      const timestampType = TIMESTAMP_TYPES[meta[base + META.timestampType]] ?? 'not-available';
+      // Two literals, not one and a property added afterwards: adding it would
+      // give each message a second shape and an out-of-object property store.
+      messages.push(
+        leaderEpoch >= 0
+          ? { topic, partition, offset, key, value, headers, timestamp, timestampType, leaderEpoch }
+          : { topic, partition, offset, key, value, headers, timestamp, timestampType },
+      );
     }
     return messages;
   }
