@@ -13,6 +13,16 @@ namespace rdkafka_napi {
 
 namespace {
 constexpr const char* kSignature = "NativeConsumer(config, metaSlab, onReadable, onEvent)";
+
+// Serves what the queue holds now: its callbacks (rebalances, commit results)
+// run, and its messages are destroyed unread.
+void ServeAndDiscard(rd_kafka_queue_t* queue) {
+  rd_kafka_message_t* messages[256];
+  ssize_t count;
+  while ((count = rd_kafka_consume_batch_queue(queue, 0, messages, 256)) > 0) {
+    for (ssize_t i = 0; i < count; i++) rd_kafka_message_destroy(messages[i]);
+  }
+}
 }  // namespace
 
 Napi::Function Consumer::Define(Napi::Env env) {
@@ -536,17 +546,18 @@ Napi::Value Consumer::JsClose(const Napi::CallbackInfo& info) {
       env, "rdkafka-napi:consumer-close",
       [queue = handle_.TakeQueue(), owner = handle_.Release(), done]() mutable {
         rd_kafka_t* rk = owner.get();
+        // Rebalances already waiting are answered first, while the group still
+        // waits for them. Inside close, termination can overtake such a stale
+        // rebalance: its answer is then dropped unanswered, and rd_kafka_assign
+        // waits forever (librdkafka issue #4884; seen in create/close cycles).
+        ServeAndDiscard(queue.get());
         // Leaves the group (committing when auto-commit is on), serving the
         // final revocation through OnRebalance's closing branch.
         rd_kafka_resp_err_t err = rd_kafka_consumer_close(rk);
         // Serve what close left behind (the final commit's result, unread
         // messages): each holds partition references that would otherwise
         // keep rd_kafka_destroy waiting forever.
-        rd_kafka_message_t* leftovers[256];
-        ssize_t count;
-        while ((count = rd_kafka_consume_batch_queue(queue.get(), 0, leftovers, 256)) > 0) {
-          for (ssize_t i = 0; i < count; i++) rd_kafka_message_destroy(leftovers[i]);
-        }
+        ServeAndDiscard(queue.get());
         queue.reset();
         owner.reset();      // destroys the handle unless an operation still holds it
         done->set_value();  // from here on librdkafka's callbacks no longer reach this Consumer

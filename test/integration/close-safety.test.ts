@@ -102,6 +102,35 @@ describe('closing safely', () => {
     expect(await within(reader.next(5000), 6000)).toBeUndefined();
   });
 
+  it('closing consumers whose assignment arrived while nothing polled completes every time (librdkafka #4884)', async () => {
+    // Nothing reads these consumers, so each assignment waits, unanswered, in
+    // its queue when close begins; answering it inside close could wait forever.
+    const topic = uniqueTopic('close-unpolled');
+    await cluster.createTopic(topic, 2);
+    const admin = new AdminClient({ 'bootstrap.servers': cluster.bootstrapServers });
+    await admin.connect();
+    try {
+      for (let round = 0; round < 3; round++) {
+        const groups = Array.from({ length: 4 }, () => uniqueTopic('close-unpolled-group'));
+        const consumers = groups.map((group) => new Consumer(consumerConfig(group)));
+        await Promise.all(consumers.map((consumer) => consumer.connect()));
+        for (const consumer of consumers) consumer.subscribe(topic);
+        // Stable with its one member assigned: the SyncGroup answer (the assignment) has arrived.
+        const deadline = Date.now() + 30_000;
+        let described = await admin.describeConsumerGroups(groups);
+        while (!described.every((group) => group.state === 'stable' && group.members[0]?.assignment?.length === 2)) {
+          if (Date.now() > deadline) throw new Error(`groups never stable: ${described.map((group) => group.state).join(', ')}`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          described = await admin.describeConsumerGroups(groups);
+        }
+        const outcomes = await Promise.all(consumers.map((consumer) => within(consumer.disconnect(), 20_000)));
+        expect(outcomes).toEqual(consumers.map(() => undefined));
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
   it('closing while a rebalance is under way: the member leaves, the other takes every partition, nothing is lost', async () => {
     const topic = uniqueTopic('close-during-rebalance');
     await cluster.createTopic(topic, 4);

@@ -702,31 +702,38 @@ async function adminScenario(bootstrapServers) {
   assert.ok((await pending) instanceof KafkaError);
 }
 
+// What createCloseCycles is awaiting, so that a timeout names the stuck step.
+let cycleStep = 'not started';
+
 async function createCloseCycles(bootstrapServers, cluster) {
   const topic = topicName('cycles');
   cluster.createTopic(topic, { partitions: 2 });
+  const step = async (i, what, promise) => {
+    cycleStep = `cycle ${i}: ${what}`;
+    await promise;
+  };
   for (let i = 0; i < CYCLES; i++) {
     switch (i % 5) {
       case 0: {
         const producer = new Producer({ 'bootstrap.servers': bootstrapServers, 'linger.ms': 0 });
         quiet(producer);
-        await producer.connect({ timeoutMs: ms(10_000) });
+        await step(i, 'producer.connect', producer.connect({ timeoutMs: ms(10_000) }));
         producer.produce({ topic, value: `cycle-${i}`, headers: { c: String(i) } });
-        await producer.disconnect();
+        await step(i, 'producer.disconnect', producer.disconnect());
         break;
       }
       case 1: {
         const consumer = new Consumer(consumerConfig(bootstrapServers, { 'group.id': `cycle-${i % 3}` }));
         quiet(consumer);
-        await consumer.connect({ timeoutMs: ms(10_000) });
+        await step(i, 'consumer.connect', consumer.connect({ timeoutMs: ms(10_000) }));
         consumer.subscribe(topic);
-        await consumer.disconnect();
+        await step(i, 'consumer.disconnect', consumer.disconnect());
         break;
       }
       case 2: {
         const admin = new AdminClient({ 'bootstrap.servers': bootstrapServers });
-        await admin.connect({ timeoutMs: ms(10_000) });
-        await admin.disconnect();
+        await step(i, 'admin.connect', admin.connect({ timeoutMs: ms(10_000) }));
+        await step(i, 'admin.disconnect', admin.disconnect());
         break;
       }
       case 3: {
@@ -737,18 +744,19 @@ async function createCloseCycles(bootstrapServers, cluster) {
         // Connected and closed, then dropped.
         const producer = new Producer({ 'bootstrap.servers': bootstrapServers });
         quiet(producer);
-        await producer.connect({ timeoutMs: ms(10_000) });
-        await producer.disconnect({ timeoutMs: 0 });
+        await step(i, 'producer.connect (then dropped)', producer.connect({ timeoutMs: ms(10_000) }));
+        await step(i, 'producer.disconnect({ timeoutMs: 0 })', producer.disconnect({ timeoutMs: 0 }));
         break;
       }
       default: {
         const mock = new MockCluster({ brokers: 1 });
         mock.createTopic('c');
-        await mock.close();
+        await step(i, 'mock.close', mock.close());
       }
     }
     if (i % 20 === 19) gc();
   }
+  cycleStep = 'done';
   gc();
   await sleep(20);
   gc();
@@ -931,7 +939,15 @@ async function main(group) {
       await Promise.race([
         run(),
         new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`scenario timed out after ${ms(180_000)} ms`)), ms(180_000));
+          timer = setTimeout(
+            () =>
+              reject(
+                new Error(
+                  `scenario timed out after ${ms(180_000)} ms${name === 'create-close-cycles' ? ` at ${cycleStep}` : ''}`,
+                ),
+              ),
+            ms(180_000),
+          );
         }),
       ]);
       ran++;
