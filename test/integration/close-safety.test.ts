@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient, Consumer, type DeliveryReport, Producer } from '../../src';
 import { type ClusterTarget, startKafkaTarget } from '../support/clusters';
 import { BoundedReader, collect } from '../support/consume';
+import { eventually } from '../support/kafkajs';
 import { uniqueTopic, waitFor } from '../support/mock';
 
 let cluster: ClusterTarget;
@@ -116,13 +117,14 @@ describe('closing safely', () => {
         await Promise.all(consumers.map((consumer) => consumer.connect()));
         for (const consumer of consumers) consumer.subscribe(topic);
         // Stable with its one member assigned: the SyncGroup answer (the assignment) has arrived.
-        const deadline = Date.now() + 30_000;
-        let described = await admin.describeConsumerGroups(groups);
-        while (!described.every((group) => group.state === 'stable' && group.members[0]?.assignment?.length === 2)) {
-          if (Date.now() > deadline) throw new Error(`groups never stable: ${described.map((group) => group.state).join(', ')}`);
-          await new Promise((resolve) => setTimeout(resolve, 100));
-          described = await admin.describeConsumerGroups(groups);
-        }
+        await eventually(
+          async () =>
+            (await admin.describeConsumerGroups(groups)).every(
+              (group) => group.state === 'stable' && group.members[0]?.assignment?.length === 2,
+            ),
+          30_000,
+          'every group stable with both partitions assigned',
+        );
         const outcomes = await Promise.all(consumers.map((consumer) => within(consumer.disconnect(), 20_000)));
         expect(outcomes).toEqual(consumers.map(() => undefined));
       }

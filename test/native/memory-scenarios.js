@@ -702,14 +702,14 @@ async function adminScenario(bootstrapServers) {
   assert.ok((await pending) instanceof KafkaError);
 }
 
-// What createCloseCycles is awaiting, so that a timeout names the stuck step.
-let cycleStep = 'not started';
+// What the running scenario awaits, if it says: a timeout names the stuck step.
+let scenarioStep = '';
 
 async function createCloseCycles(bootstrapServers, cluster) {
   const topic = topicName('cycles');
   cluster.createTopic(topic, { partitions: 2 });
   const step = async (i, what, promise) => {
-    cycleStep = `cycle ${i}: ${what}`;
+    scenarioStep = `cycle ${i}: ${what}`;
     await promise;
   };
   for (let i = 0; i < CYCLES; i++) {
@@ -756,7 +756,7 @@ async function createCloseCycles(bootstrapServers, cluster) {
     }
     if (i % 20 === 19) gc();
   }
-  cycleStep = 'done';
+  scenarioStep = 'after the cycles';
   gc();
   await sleep(20);
   gc();
@@ -935,17 +935,13 @@ async function main(group) {
     if (ONLY && !ONLY.has(name)) continue;
     const t0 = Date.now();
     let timer;
+    scenarioStep = '';
     try {
       await Promise.race([
         run(),
         new Promise((_, reject) => {
           timer = setTimeout(
-            () =>
-              reject(
-                new Error(
-                  `scenario timed out after ${ms(180_000)} ms${name === 'create-close-cycles' ? ` at ${cycleStep}` : ''}`,
-                ),
-              ),
+            () => reject(new Error(`scenario timed out after ${ms(180_000)} ms${scenarioStep ? ` at ${scenarioStep}` : ''}`)),
             ms(180_000),
           );
         }),
